@@ -1,0 +1,222 @@
+#include "ptclean/gridding/gridder.h"
+
+#include <cmath>
+#include <numbers>
+#include <sstream>
+#include <stdexcept>
+
+#include "fft.h"
+#include "image_plane.h"
+#include "kernel_choice.h"
+#include "plane_kernels.h"
+#include "visibility_items.h"
+
+namespace ptclean::gridding {
+
+void ImageGeometry::validate() const {
+  if (nx < 2 || ny < 2) throw std::invalid_argument("imsize must be at least 2 x 2 pixels");
+  if (!(cell_x_rad > 0.0) || !(cell_y_rad > 0.0)) throw std::invalid_argument("cell must be positive");
+  if (nx * cell_x_rad > 2.0 || ny * cell_y_rad > 2.0)
+    throw std::invalid_argument("imsize x cell covers more than the visible hemisphere");
+}
+
+void GridderSettings::validate() const {
+  // Visibilities are single precision, so nothing below ~1e-8 of the peak is meaningful.
+  if (!(accuracy >= 1e-8) || accuracy >= 0.1)
+    throw std::invalid_argument("gridder_accuracy must be in [1e-8, 0.1), got " + std::to_string(accuracy));
+  if (threads < 1) throw std::invalid_argument("threads must be at least 1");
+}
+
+std::string KernelChoice::describe() const {
+  std::ostringstream out;
+  out << "kernel support " << support << ", oversampling " << oversampling << " (grid " << grid_nx
+      << "x" << grid_ny << "), beta/W " << beta / support << ", " << w_planes << " w-plane"
+      << (w_planes == 1 ? "" : "s") << ", " << (double_precision ? "double" : "float")
+      << ", estimated error " << estimated_error;
+  return out.str();
+}
+
+struct Gridder::Impl {
+  ImageGeometry geometry;
+  GridderSettings settings;
+  KernelChoice choice;
+  // Reused across calls (major cycles) while the plan stays the same.
+  FftGrid<float> grid_f;
+  FftGrid<double> grid_d;
+  std::unique_ptr<ImagePlane> image_plane;
+  GridLayout cached_layout;
+  KernelPolynomial poly;
+  EsKernel kernel;
+
+  GridLayout layoutFor(std::span<const VisibilityView> views, bool& use_double) {
+    const int threads = settings.threads;
+    DataExtent extent = measureData(views, threads);
+    WorkloadShape shape;
+    shape.nx = geometry.nx;
+    shape.ny = geometry.ny;
+    shape.visibilities = extent.visibilities;
+    shape.w_correction = settings.w_correction;
+    shape.w_range = extent.w_max - extent.w_min;
+    shape.n_half_range = ImagePlane::nMinusOneHalfRange(geometry);
+    shape.threads = threads;
+    Plan plan = choosePlan(shape, settings.accuracy);
+
+    GridLayout layout;
+    layout.support = plan.candidate.kernel.support;
+    layout.grid_nx = plan.grid_nx;
+    layout.grid_ny = plan.grid_ny;
+    layout.tiles_x = (plan.grid_nx + GridLayout::kTile - 1) / GridLayout::kTile;
+    layout.tiles_y = (plan.grid_ny + GridLayout::kTile - 1) / GridLayout::kTile;
+    layout.w_correction = settings.w_correction;
+    if (settings.w_correction) {
+      layout.w_planes = plan.w_planes;
+      layout.w_step = plan.w_step;
+      layout.w_first = extent.w_min - 0.5 * (layout.support - 1) * plan.w_step;
+      layout.n_shift = ImagePlane::nMinusOneShift(geometry);
+    }
+    const bool same_grid = layout.grid_nx == cached_layout.grid_nx &&
+                           layout.grid_ny == cached_layout.grid_ny &&
+                           kernel.support == plan.candidate.kernel.support &&
+                           kernel.beta == plan.candidate.kernel.beta;
+    const bool same_planes = same_grid && layout.w_first == cached_layout.w_first &&
+                             layout.w_step == cached_layout.w_step &&
+                             layout.w_correction == cached_layout.w_correction;
+    if (!same_grid) {
+      kernel = plan.candidate.kernel;
+      poly = KernelPolynomial::fit(kernel, settings.accuracy * 0.02);
+    }
+    if (!same_planes || !image_plane)
+      image_plane = std::make_unique<ImagePlane>(geometry, layout, kernel, threads);
+    use_double = plan.double_precision;
+    if (use_double && (grid_d.nx() != layout.grid_nx || grid_d.ny() != layout.grid_ny))
+      grid_d = FftGrid<double>(layout.grid_ny, layout.grid_nx);
+    if (!use_double && (grid_f.nx() != layout.grid_nx || grid_f.ny() != layout.grid_ny))
+      grid_f = FftGrid<float>(layout.grid_ny, layout.grid_nx);
+    cached_layout = layout;
+
+    choice.support = layout.support;
+    choice.oversampling = plan.candidate.oversampling;
+    choice.beta = kernel.beta;
+    choice.poly_degree = poly.degree;
+    choice.grid_nx = layout.grid_nx;
+    choice.grid_ny = layout.grid_ny;
+    choice.w_planes = layout.w_planes;
+    choice.w_min = extent.w_min;
+    choice.w_step = layout.w_step;
+    choice.double_precision = use_double;
+    choice.estimated_error = plan.candidate.error * (settings.w_correction ? 3 : 2);
+    return layout;
+  }
+
+  template <int W, typename T>
+  void invertWith(const BucketedItems& items, const GridLayout& layout, FftGrid<T>& grid,
+                  std::span<double> image) {
+    const int threads = settings.threads;
+    std::vector<double> acc(geometry.nx * geometry.ny, 0.0);
+    for (std::size_t plane = 0; plane < layout.w_planes; ++plane) {
+      grid.zero(threads);
+      spreadPlane<W, T>(items, poly, layout, plane, grid, threads);
+      fft2d(grid, true, threads);
+      image_plane->accumulate(grid, plane, acc, threads);
+    }
+    image_plane->applyCorrection(acc, threads);
+    for (std::size_t p = 0; p < acc.size(); ++p) image[p] += acc[p];
+  }
+
+  template <int W, typename T>
+  void predictWith(const BucketedItems& items, const GridLayout& layout, FftGrid<T>& grid,
+                   std::span<const double> image, std::vector<std::complex<double>>& sums) {
+    const int threads = settings.threads;
+    std::vector<double> corrected(image.begin(), image.end());
+    image_plane->applyCorrection(corrected, threads);
+    for (std::size_t plane = 0; plane < layout.w_planes; ++plane) {
+      image_plane->scatter(corrected, plane, grid, threads);
+      fft2d(grid, false, threads);
+      readPlane<W, T>(items, poly, layout, plane, grid, sums.data(), threads);
+    }
+  }
+
+  template <typename Body>
+  void dispatch(int support, bool use_double, Body&& body) {
+    auto run = [&]<int W>() {
+      if (use_double)
+        body.template operator()<W, double>(grid_d);
+      else
+        body.template operator()<W, float>(grid_f);
+    };
+    switch (support) {
+      case 4: run.template operator()<4>(); break;
+      case 5: run.template operator()<5>(); break;
+      case 6: run.template operator()<6>(); break;
+      case 7: run.template operator()<7>(); break;
+      case 8: run.template operator()<8>(); break;
+      case 9: run.template operator()<9>(); break;
+      case 10: run.template operator()<10>(); break;
+      case 11: run.template operator()<11>(); break;
+      case 12: run.template operator()<12>(); break;
+      case 13: run.template operator()<13>(); break;
+      case 14: run.template operator()<14>(); break;
+      case 15: run.template operator()<15>(); break;
+      case 16: run.template operator()<16>(); break;
+      default: throw std::logic_error("unsupported kernel support " + std::to_string(support));
+    }
+  }
+};
+
+Gridder::Gridder(const ImageGeometry& geometry, const GridderSettings& settings)
+    : impl_(std::make_unique<Impl>()) {
+  geometry.validate();
+  settings.validate();
+  impl_->geometry = geometry;
+  impl_->settings = settings;
+}
+
+Gridder::~Gridder() = default;
+Gridder::Gridder(Gridder&&) noexcept = default;
+Gridder& Gridder::operator=(Gridder&&) noexcept = default;
+
+const KernelChoice& Gridder::lastChoice() const { return impl_->choice; }
+const ImageGeometry& Gridder::geometry() const { return impl_->geometry; }
+
+void Gridder::invert(std::span<const VisibilityView> views, std::span<double> image) {
+  const auto& g = impl_->geometry;
+  if (image.size() != g.nx * g.ny) throw std::invalid_argument("invert: image size does not match imsize");
+  bool use_double = false;
+  GridLayout layout = impl_->layoutFor(views, use_double);
+  BucketedItems items = bucketItems(views, layout, g, true, impl_->settings.threads);
+  if (items.items.empty()) return;
+  impl_->dispatch(layout.support, use_double, [&]<int W, typename T>(FftGrid<T>& grid) {
+    impl_->invertWith<W, T>(items, layout, grid, image);
+  });
+}
+
+void Gridder::predict(std::span<const VisibilityView> views, std::span<const double> image,
+                      std::span<std::complex<float>* const> out) {
+  const auto& g = impl_->geometry;
+  if (image.size() != g.nx * g.ny) throw std::invalid_argument("predict: image size does not match imsize");
+  if (out.size() != views.size()) throw std::invalid_argument("predict: one output per view is needed");
+  for (std::size_t v = 0; v < views.size(); ++v)
+    std::fill(out[v], out[v] + views[v].n_rows * views[v].n_chan, std::complex<float>(0.0f));
+  bool use_double = false;
+  GridLayout layout = impl_->layoutFor(views, use_double);
+  BucketedItems items = bucketItems(views, layout, g, false, impl_->settings.threads);
+  if (items.items.empty()) return;
+  std::vector<std::complex<double>> sums(items.items.size(), 0.0);
+  impl_->dispatch(layout.support, use_double, [&]<int W, typename T>(FftGrid<T>& grid) {
+    impl_->predictWith<W, T>(items, layout, grid, image, sums);
+  });
+  const std::ptrdiff_t n = std::ptrdiff_t(items.items.size());
+#pragma omp parallel for num_threads(impl_->settings.threads) schedule(static)
+  for (std::ptrdiff_t i = 0; i < n; ++i) {
+    const Item& item = items.items[i];
+    std::complex<double> value = sums[i];
+    if (layout.w_correction) {
+      double w = layout.w_first + item.w * layout.w_step;
+      value *= std::polar(1.0, 2.0 * std::numbers::pi * w * layout.n_shift);
+    }
+    if (item.view_and_flip & Item::kFlip) value = std::conj(value);
+    out[item.view_and_flip & ~Item::kFlip][item.index] = std::complex<float>(value);
+  }
+}
+
+}  // namespace ptclean::gridding

@@ -1,0 +1,102 @@
+#include "kernel_choice.h"
+
+#include <cmath>
+#include <limits>
+#include <map>
+#include <mutex>
+#include <stdexcept>
+
+namespace ptclean::gridding {
+namespace {
+
+constexpr int kMinSupport = 4;
+constexpr int kMaxSupport = 16;
+constexpr double kOversamplings[] = {1.25, 1.4, 1.5, 1.6, 1.75, 2.0, 2.3};
+
+/// The beta minimising the aliasing error for this support and oversampling (golden section;
+/// the error is unimodal in beta: too small leaks aliases, too large narrows the main lobe).
+KernelCandidate optimiseBeta(int support, double oversampling) {
+  double lo = 1.0 * support, hi = 3.2 * support;
+  const double golden = 0.5 * (std::sqrt(5.0) - 1.0);
+  auto error = [&](double beta) { return aliasingError({support, beta}, oversampling); };
+  double a = hi - golden * (hi - lo), b = lo + golden * (hi - lo);
+  double fa = error(a), fb = error(b);
+  for (int i = 0; i < 28; ++i) {
+    if (fa < fb) {
+      hi = b, b = a, fb = fa;
+      a = hi - golden * (hi - lo);
+      fa = error(a);
+    } else {
+      lo = a, a = b, fa = fb;
+      b = lo + golden * (hi - lo);
+      fb = error(b);
+    }
+  }
+  double beta = fa < fb ? a : b;
+  return {{support, beta}, oversampling, std::min(fa, fb)};
+}
+
+}  // namespace
+
+KernelCandidate bestKernelFor(double per_dimension_error, double oversampling) {
+  static std::mutex mutex;
+  static std::map<std::pair<int, double>, KernelCandidate> cache;
+  std::lock_guard lock(mutex);
+  for (int support = kMinSupport; support <= kMaxSupport; ++support) {
+    auto key = std::make_pair(support, oversampling);
+    auto found = cache.find(key);
+    if (found == cache.end()) found = cache.emplace(key, optimiseBeta(support, oversampling)).first;
+    if (found->second.error <= per_dimension_error) return found->second;
+  }
+  return {};  // support 0: not reachable at this oversampling
+}
+
+std::size_t goodFftSize(std::size_t n) {
+  for (std::size_t candidate = n + (n & 1);; candidate += 2) {
+    std::size_t rest = candidate;
+    for (std::size_t f : {2, 3, 5, 7})
+      while (rest % f == 0) rest /= f;
+    if (rest == 1) return candidate;
+  }
+}
+
+Plan choosePlan(const WorkloadShape& shape, double accuracy) {
+  // The error budget is shared by u, v and (with w-correction) w; the kernel is also evaluated
+  // by polynomial, and the grid holds float or double.
+  const int dims = shape.w_correction ? 3 : 2;
+  const double per_dimension = accuracy / (2.0 * dims);
+  const bool use_double = accuracy < 2e-5;
+  Plan best;
+  best.cost = std::numeric_limits<double>::infinity();
+  for (double sigma : kOversamplings) {
+    KernelCandidate candidate = bestKernelFor(per_dimension, sigma);
+    if (candidate.kernel.support == 0) continue;
+    const int W = candidate.kernel.support;
+    Plan plan;
+    plan.candidate = candidate;
+    plan.double_precision = use_double;
+    plan.grid_nx = goodFftSize(std::max<std::size_t>(std::ceil(sigma * shape.nx), 2 * W + 2));
+    plan.grid_ny = goodFftSize(std::max<std::size_t>(std::ceil(sigma * shape.ny), 2 * W + 2));
+    double taps = double(W) * W;
+    if (shape.w_correction) {
+      // Planes are spaced so that the w-kernel's transform is sampled like the u and v ones:
+      // dw * max|n''| = 1 / (2 sigma).
+      plan.w_step = shape.n_half_range > 0.0 ? 0.5 / (sigma * shape.n_half_range)
+                                              : std::max(1.0, 2.0 * shape.w_range + 1.0);
+      plan.w_planes = std::size_t(std::ceil(shape.w_range / plan.w_step - 0.5)) + W;
+      taps *= W;
+    }
+    double grid_points = double(plan.grid_nx) * plan.grid_ny;
+    double fft = grid_points * std::log2(grid_points) * 1.2 + grid_points * 3.0 +
+                 double(shape.nx) * shape.ny * 4.0;
+    double precision_factor = use_double ? 1.6 : 1.0;
+    plan.cost = precision_factor * (plan.w_planes * fft + double(shape.visibilities) * (taps + 30.0));
+    if (plan.cost < best.cost) best = plan;
+  }
+  if (!std::isfinite(best.cost))
+    throw std::invalid_argument("gridder accuracy " + std::to_string(accuracy) +
+                                " cannot be reached (kernel support above 16); use a larger accuracy");
+  return best;
+}
+
+}  // namespace ptclean::gridding

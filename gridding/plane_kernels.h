@@ -1,0 +1,182 @@
+// The inner loops: spread items onto one w-plane of the grid, or read them back from it.
+// The support W is a template constant so that the tap loops unroll and vectorise.
+#pragma once
+
+#include <omp.h>
+
+#include <complex>
+#include <cstddef>
+
+#include "es_kernel.h"
+#include "fft.h"
+#include "visibility_items.h"
+
+namespace ptclean::gridding {
+
+/// The W tap values of one dimension at fractional offset t (Horner over the tap polynomials).
+template <int W, typename T>
+inline void evaluateTaps(const KernelPolynomial& poly, double t, T* out) {
+  double acc[W];
+  const double* c = poly.coeff.data() + std::size_t(poly.degree) * W;
+  for (int j = 0; j < W; ++j) acc[j] = c[j];
+  for (int d = poly.degree - 1; d >= 0; --d) {
+    c -= W;
+    for (int j = 0; j < W; ++j) acc[j] = acc[j] * t + c[j];
+  }
+  for (int j = 0; j < W; ++j) out[j] = T(acc[j]);
+}
+
+/// Taps of one item on plane `plane`: x and y taps, first grid cells, and the w-tap weight.
+template <int W, typename T>
+struct ItemTaps {
+  T ku[W], kv[W];
+  long su = 0, sv = 0;
+  T kw = T(1);
+  ItemTaps(const Item& item, const KernelPolynomial& poly, const GridLayout& layout,
+           std::size_t plane) {
+    double t;
+    su = firstTap(item.u, W, t) + long(layout.grid_nx / 2);
+    evaluateTaps<W, T>(poly, t, ku);
+    sv = firstTap(item.v, W, t) + long(layout.grid_ny / 2);
+    evaluateTaps<W, T>(poly, t, kv);
+    if (layout.w_correction) {
+      long p0 = firstTap(item.w, W, t);
+      T kw_all[W];
+      evaluateTaps<W, T>(poly, t, kw_all);
+      kw = kw_all[long(plane) - p0];
+    }
+  }
+};
+
+/// Items whose w-support includes `plane` lie in buckets p0 = plane-W+1 .. plane of each tile.
+template <typename Visit>
+inline void forItemsOnPlane(const BucketedItems& items, const GridLayout& layout, std::size_t tile,
+                            std::size_t plane, Visit&& visit) {
+  const long W = layout.w_correction ? layout.support : 1;
+  const long first = std::max(0L, long(plane) - W + 1);
+  const std::size_t b0 = tile * layout.w_planes + std::size_t(first);
+  const std::size_t b1 = tile * layout.w_planes + plane + 1;
+  for (std::size_t i = items.bucket_start[b0]; i < items.bucket_start[b1]; ++i) visit(items.items[i]);
+}
+
+template <int W, typename T>
+inline void spreadItem(const Item& item, const KernelPolynomial& poly, const GridLayout& layout,
+                       std::size_t plane, std::complex<T>* grid) {
+  ItemTaps<W, T> taps(item, poly, layout, plane);
+  const std::complex<T> value(T(item.value.real()) * taps.kw, T(item.value.imag()) * taps.kw);
+  const std::size_t nx = layout.grid_nx;
+  for (int j = 0; j < W; ++j) {
+    const T re = value.real() * taps.kv[j], im = value.imag() * taps.kv[j];
+    T* row = reinterpret_cast<T*>(grid + (taps.sv + j) * nx + taps.su);
+    for (int i = 0; i < W; ++i) {
+      row[2 * i] += re * taps.ku[i];
+      row[2 * i + 1] += im * taps.ku[i];
+    }
+  }
+}
+
+template <int W, typename T>
+inline std::complex<double> readItem(const Item& item, const KernelPolynomial& poly,
+                                     const GridLayout& layout, std::size_t plane,
+                                     const std::complex<T>* grid) {
+  ItemTaps<W, T> taps(item, poly, layout, plane);
+  const std::size_t nx = layout.grid_nx;
+  T re = 0, im = 0;
+  for (int j = 0; j < W; ++j) {
+    const T* row = reinterpret_cast<const T*>(grid + (taps.sv + j) * nx + taps.su);
+    T row_re = 0, row_im = 0;
+    for (int i = 0; i < W; ++i) {
+      row_re += row[2 * i] * taps.ku[i];
+      row_im += row[2 * i + 1] * taps.ku[i];
+    }
+    re += row_re * taps.kv[j];
+    im += row_im * taps.kv[j];
+  }
+  return {double(re * taps.kw), double(im * taps.kw)};
+}
+
+/// Wrap-around items (footprint across the grid edge): the slow, modular path.
+template <int W, typename T>
+inline void spreadItemWrapped(const Item& item, const KernelPolynomial& poly,
+                              const GridLayout& layout, std::size_t plane, std::complex<T>* grid) {
+  ItemTaps<W, T> taps(item, poly, layout, plane);
+  const long nx = long(layout.grid_nx), ny = long(layout.grid_ny);
+  const std::complex<T> value = std::complex<T>(item.value) * taps.kw;
+  for (int j = 0; j < W; ++j) {
+    long y = ((taps.sv + j) % ny + ny) % ny;
+    for (int i = 0; i < W; ++i) {
+      long x = ((taps.su + i) % nx + nx) % nx;
+      grid[y * nx + x] += value * (taps.kv[j] * taps.ku[i]);
+    }
+  }
+}
+
+template <int W, typename T>
+inline std::complex<double> readItemWrapped(const Item& item, const KernelPolynomial& poly,
+                                            const GridLayout& layout, std::size_t plane,
+                                            const std::complex<T>* grid) {
+  ItemTaps<W, T> taps(item, poly, layout, plane);
+  const long nx = long(layout.grid_nx), ny = long(layout.grid_ny);
+  std::complex<double> sum = 0.0;
+  for (int j = 0; j < W; ++j) {
+    long y = ((taps.sv + j) % ny + ny) % ny;
+    for (int i = 0; i < W; ++i) {
+      long x = ((taps.su + i) % nx + nx) % nx;
+      sum += std::complex<double>(grid[y * nx + x]) * double(taps.kv[j] * taps.ku[i]);
+    }
+  }
+  return sum * double(taps.kw);
+}
+
+/// Grids every item touching `plane`. Tiles of one colour (tile x and y parity) are at least one
+/// tile apart, so their footprints never overlap: no locks, and a fixed order of additions.
+template <int W, typename T>
+void spreadPlane(const BucketedItems& items, const KernelPolynomial& poly, const GridLayout& layout,
+                 std::size_t plane, FftGrid<T>& grid, int threads) {
+  std::complex<T>* data = grid.data();
+  for (int colour = 0; colour < 4; ++colour) {
+    const std::size_t tx0 = colour & 1, ty0 = colour >> 1;
+    const std::size_t ntx = (layout.tiles_x - tx0 + 1) / 2, nty = (layout.tiles_y - ty0 + 1) / 2;
+    const std::ptrdiff_t count = std::ptrdiff_t(ntx * nty);
+#pragma omp parallel for num_threads(threads) schedule(dynamic, 4)
+    for (std::ptrdiff_t k = 0; k < count; ++k) {
+      const std::size_t tile = (ty0 + 2 * (std::size_t(k) / ntx)) * layout.tiles_x + tx0 + 2 * (std::size_t(k) % ntx);
+      forItemsOnPlane(items, layout, tile, plane,
+                      [&](const Item& item) { spreadItem<W, T>(item, poly, layout, plane, data); });
+    }
+  }
+  const std::size_t wrap = layout.wrapBucket();
+  for (std::size_t i = items.bucket_start[wrap]; i < items.bucket_start[wrap + 1]; ++i) {
+    const Item& item = items.items[i];
+    double t;
+    long p0 = layout.w_correction ? firstTap(item.w, W, t) : 0;
+    long W_w = layout.w_correction ? W : 1;
+    if (long(plane) >= p0 && long(plane) < p0 + W_w) spreadItemWrapped<W, T>(item, poly, layout, plane, data);
+  }
+}
+
+/// Adds every item's share of `plane` to sums[item position].
+template <int W, typename T>
+void readPlane(const BucketedItems& items, const KernelPolynomial& poly, const GridLayout& layout,
+               std::size_t plane, const FftGrid<T>& grid, std::complex<double>* sums, int threads) {
+  const std::complex<T>* data = grid.data();
+  const Item* base = items.items.data();
+  const std::ptrdiff_t tiles = std::ptrdiff_t(layout.tiles_x * layout.tiles_y);
+#pragma omp parallel for num_threads(threads) schedule(dynamic, 4)
+  for (std::ptrdiff_t tile = 0; tile < tiles; ++tile) {
+    forItemsOnPlane(items, layout, std::size_t(tile), plane, [&](const Item& item) {
+      sums[&item - base] += readItem<W, T>(item, poly, layout, plane, data);
+    });
+  }
+  const std::size_t wrap = layout.wrapBucket();
+  for (std::size_t i = items.bucket_start[wrap]; i < items.bucket_start[wrap + 1]; ++i) {
+    const Item& item = items.items[i];
+    double t;
+    long p0 = layout.w_correction ? firstTap(item.w, W, t) : 0;
+    long W_w = layout.w_correction ? W : 1;
+    if (long(plane) >= p0 && long(plane) < p0 + W_w)
+      sums[i] += readItemWrapped<W, T>(item, poly, layout, plane, data);
+  }
+}
+
+}  // namespace ptclean::gridding

@@ -1,0 +1,167 @@
+#include "visibility_items.h"
+
+#include <omp.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numbers>
+
+namespace ptclean::gridding {
+namespace {
+
+constexpr double kSpeedOfLight = 299792458.0;
+
+/// All (view, row) pairs in order, so that threads can take contiguous blocks of them.
+struct RowRef {
+  std::uint32_t view;
+  std::uint32_t row;
+};
+
+std::vector<RowRef> allRows(std::span<const VisibilityView> views) {
+  std::vector<RowRef> rows;
+  std::size_t total = 0;
+  for (const auto& view : views) total += view.n_rows;
+  rows.reserve(total);
+  for (std::uint32_t v = 0; v < views.size(); ++v)
+    for (std::uint32_t r = 0; r < views[v].n_rows; ++r) rows.push_back({v, r});
+  return rows;
+}
+
+bool usable(float weight) { return weight != 0.0f && std::isfinite(weight); }
+
+}  // namespace
+
+DataExtent measureData(std::span<const VisibilityView> views, int threads) {
+  DataExtent extent;
+  double w_min = std::numeric_limits<double>::infinity(), w_max = 0.0;
+  std::size_t count = 0;
+  for (const auto& view : views) {
+    const std::ptrdiff_t rows = std::ptrdiff_t(view.n_rows);
+#pragma omp parallel for num_threads(threads) reduction(min : w_min) reduction(max : w_max) reduction(+ : count)
+    for (std::ptrdiff_t r = 0; r < rows; ++r) {
+      const double w_m = std::abs(view.uvw_m[3 * r + 2]);
+      for (std::size_t c = 0; c < view.n_chan; ++c) {
+        if (!usable(view.weight[r * view.n_chan + c])) continue;
+        double w = w_m * view.freq_hz[c] / kSpeedOfLight;
+        w_min = std::min(w_min, w);
+        w_max = std::max(w_max, w);
+        ++count;
+      }
+    }
+  }
+  extent.visibilities = count;
+  extent.w_min = count ? w_min : 0.0;
+  extent.w_max = count ? w_max : 0.0;
+  return extent;
+}
+
+BucketedItems bucketItems(std::span<const VisibilityView> views, const GridLayout& layout,
+                          const ImageGeometry& geometry, bool with_values, int threads) {
+  const std::vector<RowRef> rows = allRows(views);
+  const std::size_t n_buckets = layout.buckets();
+  const int W = layout.support;
+  const double scale_u = -double(layout.grid_nx) * geometry.cell_x_rad;  // l = -x cell: u' = -u
+  const double scale_v = double(layout.grid_ny) * geometry.cell_y_rad;
+  const double half_u = 0.5 * double(layout.grid_nx), half_v = 0.5 * double(layout.grid_ny);
+
+  // Everything about one visibility that the two passes below need, computed identically in both.
+  auto locate = [&](const VisibilityView& view, std::size_t r, std::size_t c, Item& item,
+                    bool& flip) {
+    const double k = view.freq_hz[c] / kSpeedOfLight;
+    double u = view.uvw_m[3 * r] * k, v = view.uvw_m[3 * r + 1] * k, w = view.uvw_m[3 * r + 2] * k;
+    flip = layout.w_correction && w < 0.0;
+    if (flip) u = -u, v = -v, w = -w;
+    double gu = u * scale_u, gv = v * scale_v;
+    // A visibility beyond the grid's edge aliases exactly as the DFT does: wrap it.
+    gu -= double(layout.grid_nx) * std::floor((gu + half_u) / double(layout.grid_nx));
+    gv -= double(layout.grid_ny) * std::floor((gv + half_v) / double(layout.grid_ny));
+    item.u = gu;
+    item.v = gv;
+    item.w = layout.w_correction ? (w - layout.w_first) / layout.w_step : 0.5 * (W - 1);
+    double t;
+    long su = firstTap(gu, W, t) + long(half_u);
+    long sv = firstTap(gv, W, t) + long(half_v);
+    long p0 = firstTap(item.w, W, t);
+    if (su < 0 || sv < 0 || su + W > long(layout.grid_nx) || sv + W > long(layout.grid_ny))
+      return layout.wrapBucket();
+    std::size_t tile = std::size_t(sv / GridLayout::kTile) * layout.tiles_x + std::size_t(su / GridLayout::kTile);
+    return tile * layout.w_planes + std::size_t(p0);
+  };
+
+  const int n_threads = std::max(1, threads);
+  std::vector<std::size_t> counts(n_buckets * n_threads, 0);
+  std::vector<std::uint32_t> bucket_of;  // per included visibility, in enumeration order
+  std::vector<std::size_t> first_vis(n_threads + 1, 0);
+  std::vector<std::vector<std::uint32_t>> thread_buckets(n_threads);
+
+#pragma omp parallel num_threads(n_threads)
+  {
+    const int t = omp_get_thread_num();
+    const std::size_t begin = rows.size() * t / n_threads, end = rows.size() * (t + 1) / n_threads;
+    auto& mine = thread_buckets[t];
+    std::size_t* count = counts.data() + std::size_t(t) * n_buckets;
+    Item item;
+    bool flip;
+    for (std::size_t i = begin; i < end; ++i) {
+      const auto& view = views[rows[i].view];
+      for (std::size_t c = 0; c < view.n_chan; ++c) {
+        if (!usable(view.weight[rows[i].row * view.n_chan + c])) continue;
+        std::size_t b = locate(view, rows[i].row, c, item, flip);
+        mine.push_back(std::uint32_t(b));
+        ++count[b];
+      }
+    }
+  }
+
+  // Offsets: bucket-major, then thread order, so each bucket keeps the enumeration order.
+  BucketedItems result;
+  result.bucket_start.assign(n_buckets + 1, 0);
+  std::vector<std::size_t> offset(n_buckets * n_threads);
+  std::size_t running = 0;
+  for (std::size_t b = 0; b < n_buckets; ++b) {
+    result.bucket_start[b] = running;
+    for (int t = 0; t < n_threads; ++t) {
+      offset[std::size_t(t) * n_buckets + b] = running;
+      running += counts[std::size_t(t) * n_buckets + b];
+    }
+  }
+  result.bucket_start[n_buckets] = running;
+  result.items.resize(running);
+
+#pragma omp parallel num_threads(n_threads)
+  {
+    const int t = omp_get_thread_num();
+    const std::size_t begin = rows.size() * t / n_threads, end = rows.size() * (t + 1) / n_threads;
+    std::size_t* next = offset.data() + std::size_t(t) * n_buckets;
+    const auto& mine = thread_buckets[t];
+    std::size_t k = 0;
+    Item item;
+    bool flip;
+    for (std::size_t i = begin; i < end; ++i) {
+      const auto& view = views[rows[i].view];
+      const std::size_t r = rows[i].row;
+      for (std::size_t c = 0; c < view.n_chan; ++c) {
+        const std::size_t index = r * view.n_chan + c;
+        if (!usable(view.weight[index])) continue;
+        locate(view, r, c, item, flip);
+        item.index = std::uint32_t(index);
+        item.view_and_flip = rows[i].view | (flip ? Item::kFlip : 0u);
+        if (with_values) {
+          std::complex<double> value(view.vis[index]);
+          if (flip) value = std::conj(value);
+          value *= double(view.weight[index]);
+          if (layout.w_correction) {
+            double w = layout.w_first + item.w * layout.w_step;
+            value *= std::polar(1.0, -2.0 * std::numbers::pi * w * layout.n_shift);
+          }
+          item.value = std::complex<float>(value);
+        }
+        result.items[next[mine[k++]]++] = item;
+      }
+    }
+  }
+  return result;
+}
+
+}  // namespace ptclean::gridding

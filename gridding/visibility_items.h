@@ -1,0 +1,67 @@
+// Visibilities turned into gridding items: grid coordinates, the value to grid, and where a
+// predicted value goes, sorted by (tile, first w-plane) with a counting sort whose order does not
+// depend on the thread count (so neither do the images).
+#pragma once
+
+#include <complex>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "kernel_choice.h"
+#include "ptclean/gridding/gridder.h"
+
+namespace ptclean::gridding {
+
+struct Item {
+  double u = 0.0;  ///< continuous grid coordinate along x, in cells, centred on 0
+  double v = 0.0;  ///< along y
+  double w = 0.0;  ///< continuous w-plane coordinate: (w - w_first) / w_step
+  std::complex<float> value;  ///< invert: weight * V (conjugated when flipped) * e^{-2 pi i w nshift}
+  std::uint32_t index = 0;    ///< row * n_chan + chan within the view
+  std::uint32_t view_and_flip = 0;  ///< view number; top bit set when (u,v,w) were negated
+  static constexpr std::uint32_t kFlip = 0x80000000u;
+};
+
+/// Where visibilities fall: the grid, its tiles and the w-planes.
+struct GridLayout {
+  int support = 0;
+  std::size_t grid_nx = 0, grid_ny = 0;
+  std::size_t tiles_x = 0, tiles_y = 0;
+  std::size_t w_planes = 1;
+  double w_first = 0.0;  ///< wavelengths of plane 0
+  double w_step = 1.0;   ///< wavelengths between planes
+  double n_shift = 0.0;  ///< the centre of the range of n - 1 over the image
+  bool w_correction = true;
+  static constexpr int kTile = 32;  ///< >= the largest support, so same-colour tiles never touch
+  std::size_t buckets() const { return tiles_x * tiles_y * w_planes + 1; }  ///< last: wrap-around
+  std::size_t wrapBucket() const { return buckets() - 1; }
+};
+
+/// The first tap of a kernel of `support` centred on `coordinate`, and the fractional offset
+/// t in [-1, 1) at which the tap polynomials are evaluated.
+inline int firstTap(double coordinate, int support, double& t) {
+  double start = coordinate - 0.5 * support;
+  double first = std::ceil(start);
+  t = 2.0 * (first - start) - 1.0;
+  return int(first);
+}
+
+struct DataExtent {
+  std::size_t visibilities = 0;
+  double w_min = 0.0, w_max = 0.0;  ///< of |w| in wavelengths (with w-correction)
+};
+
+/// Counts the visibilities with weight != 0 and the range of |w|.
+DataExtent measureData(std::span<const VisibilityView> views, int threads);
+
+struct BucketedItems {
+  std::vector<Item> items;
+  std::vector<std::size_t> bucket_start;  ///< buckets() + 1 offsets into items
+};
+
+/// Builds the items for `layout` and image `geometry`; `with_values` fills Item::value (invert).
+BucketedItems bucketItems(std::span<const VisibilityView> views, const GridLayout& layout,
+                          const ImageGeometry& geometry, bool with_values, int threads);
+
+}  // namespace ptclean::gridding

@@ -1,0 +1,176 @@
+// The gridder against an exact DFT over accuracies, the adjointness of invert and predict, and
+// independence of the thread count.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <numbers>
+#include <random>
+
+#include "dft.h"
+#include "ptclean/gridding/gridder.h"
+
+using namespace ptclean;
+using gridding::ImageGeometry;
+using gridding::VisibilityView;
+
+namespace {
+
+constexpr double kArcsec = std::numbers::pi / 180.0 / 3600.0;
+constexpr double kSpeedOfLight = 299792458.0;
+
+/// Random baselines (metres) and point sources near the field edge: w matters.
+struct SyntheticData {
+  std::vector<double> uvw, freq;
+  std::vector<std::complex<float>> vis;
+  std::vector<float> weight;
+  VisibilityView view() const {
+    return {uvw.size() / 3, freq.size(), uvw.data(), freq.data(), vis.data(), weight.data()};
+  }
+};
+
+SyntheticData makeData(const ImageGeometry& g, std::size_t rows, double max_uv_lambda,
+                       double w_scale, unsigned seed, bool flag_some = true) {
+  SyntheticData d;
+  d.freq = {1.0e9, 1.05e9, 1.1e9, 0.98e9};  // not sorted on purpose
+  const double k_max = 1.1e9 / kSpeedOfLight;
+  std::mt19937 rng(seed);
+  std::uniform_real_distribution<double> uni(-1.0, 1.0);
+  std::uniform_real_distribution<float> wdist(0.5f, 2.0f);
+  // Sources at pixel centres, three of them near the edges and corners.
+  struct Source { double l, m, n1, flux; };
+  std::vector<Source> sources;
+  auto add = [&](long dx, long dy, double flux) {
+    double l = -double(dx) * g.cell_x_rad, m = double(dy) * g.cell_y_rad;
+    sources.push_back({l, m, std::sqrt(1 - l * l - m * m) - 1, flux});
+  };
+  add(0, 0, 1.0);
+  add(long(g.nx / 2) - 3, long(g.ny / 2) - 5, 0.8);
+  add(-long(g.nx / 2) + 2, long(g.ny / 3), 0.6);
+  add(long(g.nx / 5), -long(g.ny / 2) + 1, 0.7);
+  for (std::size_t r = 0; r < rows; ++r) {
+    double u = uni(rng) * max_uv_lambda / k_max, v = uni(rng) * max_uv_lambda / k_max;
+    double w = uni(rng) * w_scale / k_max;
+    d.uvw.insert(d.uvw.end(), {u, v, w});
+    for (double f : d.freq) {
+      double k = f / kSpeedOfLight;
+      std::complex<double> sum = 0.0;
+      for (const auto& s : sources)
+        sum += s.flux * std::polar(1.0, 2 * std::numbers::pi * (u * s.l + v * s.m + w * s.n1) * k);
+      d.vis.push_back(std::complex<float>(sum));
+      d.weight.push_back(flag_some && (r % 17 == 3) ? 0.0f : wdist(rng));
+    }
+  }
+  return d;
+}
+
+double maxErrorAgainstDft(const SyntheticData& data, const ImageGeometry& g, double accuracy,
+                          bool with_w, int threads, std::vector<double>* image_out = nullptr) {
+  gridding::Gridder gridder(g, {accuracy, with_w, threads});
+  std::vector<double> image(g.nx * g.ny, 0.0);
+  VisibilityView view = data.view();
+  gridder.invert({&view, 1}, image);
+  auto pixels = ptclean::testing::brightAndRandomPixels(image, g.nx, g.ny, 20, 300, 7);
+  auto exact = ptclean::testing::dftDirty({&view, 1}, g, pixels, with_w);
+  double peak = 0.0, worst = 0.0;
+  for (double e : exact) peak = std::max(peak, std::abs(e));
+  for (std::size_t i = 0; i < pixels.size(); ++i)
+    worst = std::max(worst, std::abs(image[pixels[i].y * g.nx + pixels[i].x] - exact[i]));
+  if (image_out) *image_out = image;
+  return worst / peak;
+}
+
+const ImageGeometry kWideField{256, 192, 20 * kArcsec, 24 * kArcsec};
+
+}  // namespace
+
+TEST(Gridder, WideFieldMatchesDftAtManyAccuracies) {
+  // Baselines up to ~4000 wavelengths with |w| as large: the w-term shifts phases by a turn at
+  // the field edge, so a 2D gridder would be far off.
+  auto data = makeData(kWideField, 3000, 4000.0, 4000.0, 1);
+  for (double accuracy : {1e-2, 1e-3, 1e-4, 1e-5, 1e-6, 1e-7, 1e-8}) {
+    double error = maxErrorAgainstDft(data, kWideField, accuracy, true, 2);
+    RecordProperty("error_at_" + std::to_string(accuracy), std::to_string(error));
+    std::printf("accuracy %.0e: max error / peak = %.3e\n", accuracy, error);
+    EXPECT_LE(error, accuracy) << "accuracy " << accuracy;
+  }
+}
+
+TEST(Gridder, WTermIsNeededForThisField) {
+  auto data = makeData(kWideField, 1000, 4000.0, 4000.0, 2);
+  double error = maxErrorAgainstDft(data, kWideField, 1e-6, false, 1);
+  // Sanity of the test itself: a 2D gridder is far off the w-aware DFT... (compare w/o w-term)
+  gridding::Gridder flat(kWideField, {1e-6, false, 1});
+  std::vector<double> image(kWideField.nx * kWideField.ny, 0.0);
+  VisibilityView view = data.view();
+  flat.invert({&view, 1}, image);
+  auto pixels = ptclean::testing::brightAndRandomPixels(image, kWideField.nx, kWideField.ny, 20, 100, 3);
+  auto with_w = ptclean::testing::dftDirty({&view, 1}, kWideField, pixels, true);
+  double peak = 0, worst = 0;
+  for (std::size_t i = 0; i < pixels.size(); ++i) {
+    peak = std::max(peak, std::abs(with_w[i]));
+    worst = std::max(worst, std::abs(image[pixels[i].y * kWideField.nx + pixels[i].x] - with_w[i]));
+  }
+  EXPECT_GT(worst / peak, 1e-2);
+  // ...while it matches the DFT without the w-term: the 'standard' gridder.
+  EXPECT_LE(error, 1e-6);
+}
+
+TEST(Gridder, AliasedVisibilitiesBeyondTheGridMatchTheDft) {
+  // uv beyond 1/(2 cell): the DFT aliases them, and so must the gridder.
+  ImageGeometry g{128, 128, 60 * kArcsec, 60 * kArcsec};
+  auto data = makeData(g, 800, 2500.0, 200.0, 5);
+  EXPECT_LE(maxErrorAgainstDft(data, g, 1e-6, true, 2), 1e-6);
+}
+
+TEST(Gridder, ThreadCountDoesNotChangeTheImage) {
+  auto data = makeData(kWideField, 2000, 4000.0, 4000.0, 3);
+  std::vector<double> one, two;
+  maxErrorAgainstDft(data, kWideField, 1e-5, true, 1, &one);
+  maxErrorAgainstDft(data, kWideField, 1e-5, true, 2, &two);
+  double peak = 0, worst = 0;
+  for (std::size_t i = 0; i < one.size(); ++i) {
+    peak = std::max(peak, std::abs(one[i]));
+    worst = std::max(worst, std::abs(one[i] - two[i]));
+  }
+  EXPECT_LE(worst, 1e-6 * peak);
+}
+
+TEST(Gridder, PredictMatchesDftAndIsTheAdjointOfInvert) {
+  for (double accuracy : {1e-3, 1e-6}) {
+    auto data = makeData(kWideField, 600, 4000.0, 4000.0, 4);
+    VisibilityView view = data.view();
+    std::vector<double> model(kWideField.nx * kWideField.ny, 0.0);
+    std::mt19937 rng(11);
+    std::uniform_int_distribution<std::size_t> pick(0, model.size() - 1);
+    for (int i = 0; i < 25; ++i) model[pick(rng)] += 0.1 + 0.05 * i;
+    gridding::Gridder gridder(kWideField, {accuracy, true, 2});
+    std::vector<std::complex<float>> predicted(data.vis.size());
+    std::complex<float>* out = predicted.data();
+    gridder.predict({&view, 1}, model, {&out, 1});
+    auto exact = ptclean::testing::dftPredict(view, kWideField, model, true);
+    double total = 0, worst = 0;
+    for (double m : model) total += std::abs(m);
+    for (std::size_t i = 0; i < exact.size(); ++i) {
+      if (data.weight[i] == 0.0f) {
+        EXPECT_EQ(predicted[i], std::complex<float>(0.0f));
+        continue;
+      }
+      worst = std::max(worst, std::abs(std::complex<double>(predicted[i]) - exact[i]));
+    }
+    std::printf("predict accuracy %.0e: max error / sum|model| = %.3e\n", accuracy, worst / total);
+    EXPECT_LE(worst / total, accuracy);
+
+    // <invert(V), M> == Re sum_k w_k conj(predict(M)_k) V_k
+    std::vector<double> dirty(model.size(), 0.0);
+    gridder.invert({&view, 1}, dirty);
+    double lhs = 0, rhs = 0, scale = 0;
+    for (std::size_t p = 0; p < model.size(); ++p) lhs += dirty[p] * model[p];
+    for (std::size_t i = 0; i < data.vis.size(); ++i) {
+      std::complex<double> term = double(data.weight[i]) * std::conj(std::complex<double>(predicted[i])) *
+                                  std::complex<double>(data.vis[i]);
+      rhs += term.real();
+      scale += std::abs(term);
+    }
+    EXPECT_LE(std::abs(lhs - rhs) / scale, accuracy) << "accuracy " << accuracy;
+  }
+}
