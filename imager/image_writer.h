@@ -1,3 +1,4 @@
+// C++17-clean (its implementation includes casacore, whose 3.5 headers do not build as C++20).
 // Writes images as tclean names them, both as CASA images and as FITS, all or nothing.
 //
 //   OutputSet out("run1");                       // refuses if any run1.* output exists
@@ -8,11 +9,10 @@
 #pragma once
 
 #include <optional>
-#include <span>
 #include <string>
 #include <vector>
 
-#include "ptclean/deconvolution/beam_fit.h"
+#include "ptclean/deconvolution/beam.h"
 
 namespace ptclean::imager {
 
@@ -40,7 +40,7 @@ class OutputSet {
 
   /// Writes `<imagename>.<suffix>` (CASA image) and `<imagename>.<suffix>.fits`, staged.
   /// pixels: nx*ny values, FITS order. A 1x1 image (sumwt) is fine.
-  void add(const std::string& suffix, const ImageMetadata& meta, std::span<const double> pixels);
+  void add(const std::string& suffix, const ImageMetadata& meta, const std::vector<double>& pixels);
   /// Moves every staged output into place.
   std::vector<std::string> commit();
 

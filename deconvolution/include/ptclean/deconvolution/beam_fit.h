@@ -9,13 +9,9 @@
 #include <cstddef>
 #include <span>
 
-namespace ptclean::deconvolution {
+#include "ptclean/deconvolution/beam.h"
 
-struct Beam {
-  double major_rad = 0.0;  ///< FWHM of the major axis
-  double minor_rad = 0.0;  ///< FWHM of the minor axis
-  double pa_rad = 0.0;     ///< position angle of the major axis, east of north, in (-pi/2, pi/2]
-};
+namespace ptclean::deconvolution {
 
 /// Least-squares fit of a Gaussian (peak fixed at 1 at the centre) to the PSF pixels above
 /// `cutoff` that are connected to the centre (tclean's psfcutoff, default 0.35).

@@ -1,0 +1,213 @@
+#include <omp.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstdlib>
+#include <sstream>
+#include <thread>
+
+#include "commands.h"
+#include "image_writer.h"
+#include "imaging_settings.h"
+#include "log.h"
+#include "mpi_context.h"
+#include "ms_reader.h"
+#include "ptclean/deconvolution/beam_fit.h"
+#include "ptclean/gridding/gridder.h"
+#include "ptclean/partition/row_shares.h"
+#include "weighting.h"
+
+namespace ptclean::imager {
+namespace {
+
+class PhaseTimer {
+ public:
+  double lap() {
+    auto now = std::chrono::steady_clock::now();
+    double seconds = std::chrono::duration<double>(now - last_).count();
+    last_ = now;
+    return seconds;
+  }
+
+ private:
+  std::chrono::steady_clock::time_point last_ = std::chrono::steady_clock::now();
+};
+
+/// Runs `step` on every rank; if it throws anywhere, every rank throws RankFailure.
+template <typename Step>
+void collectively(const MpiContext& mpi, Step&& step) {
+  std::string error;
+  try {
+    step();
+  } catch (const std::exception& e) {
+    error = e.what();
+  }
+  mpi.checkAll(error.empty(), error);
+}
+
+struct RankShare {
+  std::size_t ms = 0, begin = 0, end = 0;
+};
+
+/// This rank's rows: all selected rows of all MSes in order, in blocks balanced by visibility count.
+std::vector<RankShare> shareOf(const std::vector<std::unique_ptr<MsReader>>& readers, const MpiContext& mpi) {
+  std::vector<std::size_t> costs, offsets{0};
+  for (const auto& reader : readers) {
+    auto c = reader->rowCosts();
+    costs.insert(costs.end(), c.begin(), c.end());
+    offsets.push_back(costs.size());
+  }
+  auto block = partition::balancedBlocks(costs, std::size_t(mpi.size()))[std::size_t(mpi.rank())];
+  std::vector<RankShare> shares;
+  for (std::size_t m = 0; m < readers.size(); ++m) {
+    std::size_t begin = std::max(block.begin, offsets[m]), end = std::min(block.end, offsets[m + 1]);
+    if (begin < end) shares.push_back({m, begin - offsets[m], end - offsets[m]});
+  }
+  return shares;
+}
+
+std::vector<gridding::VisibilityView> viewsOf(const std::vector<SpwBlock>& blocks,
+                                              const std::vector<std::vector<std::complex<float>>>* ones) {
+  std::vector<gridding::VisibilityView> views;
+  for (std::size_t b = 0; b < blocks.size(); ++b) {
+    const auto& block = blocks[b];
+    views.push_back({block.rows(), block.freq_hz.size(), block.uvw_m.data(), block.freq_hz.data(),
+                     ones ? (*ones)[b].data() : block.vis.data(), block.weight.data()});
+  }
+  return views;
+}
+
+}  // namespace
+
+int threadsPerRank(std::optional<int> requested, const MpiContext& mpi) {
+  if (requested) return *requested;
+  if (std::getenv("OMP_NUM_THREADS")) return std::max(1, omp_get_max_threads());
+  const int cores = int(std::max(1u, std::thread::hardware_concurrency()));
+  return std::max(1, cores / std::max(1, mpi.ranksOnThisNode()));
+}
+
+int runImageCommand(const MpiContext& mpi, const std::string& config_file,
+                    const std::vector<std::string>& overrides) {
+  PhaseTimer timer;
+  const Config config = Config::load(imageKeys(), config_file, overrides);
+  const ImagingSettings settings = imagingSettingsFrom(config);
+  const int threads = threadsPerRank(settings.threads, mpi);
+  spdlog::info("ptclean image: {} rank(s) x {} thread(s) per rank, {} rank(s) on this node", mpi.size(),
+               threads, mpi.ranksOnThisNode());
+
+  std::unique_ptr<OutputSet> outputs;
+  collectively(mpi, [&] {
+    if (mpi.isRoot()) outputs = std::make_unique<OutputSet>(settings.imagename);
+  });
+
+  std::vector<std::unique_ptr<MsReader>> readers;
+  PhaseCentre centre;
+  MsSummary summary;
+  collectively(mpi, [&] {
+    for (const auto& path : settings.vis)
+      readers.push_back(std::make_unique<MsReader>(path, settings.selection, settings.datacolumn));
+    centre = settings.phasecenter.empty() ? readers[0]->defaultPhaseCentre()
+                                          : parsePhaseCentre(settings.phasecenter, settings.vis[0]);
+    summary = readers[0]->summary();
+    for (std::size_t m = 1; m < readers.size(); ++m) {
+      MsSummary other = readers[m]->summary();
+      summary.min_freq_hz = std::min(summary.min_freq_hz, other.min_freq_hz);
+      summary.max_freq_hz = std::max(summary.max_freq_hz, other.max_freq_hz);
+    }
+  });
+  if (mpi.isRoot())
+    for (const auto& reader : readers) {
+      spdlog::info("{}: {} selected rows, column {}, {} feeds", reader->path(), reader->selectedRows(),
+                   reader->dataColumn(), reader->summary().feeds);
+      for (const auto& note : reader->notes()) spdlog::info("{}", note);
+    }
+
+  std::vector<SpwBlock> blocks;
+  collectively(mpi, [&] {
+    for (const auto& share : shareOf(readers, mpi)) {
+      auto read = readers[share.ms]->readStokesI(share.begin, share.end, centre);
+      for (auto& block : read) blocks.push_back(std::move(block));
+    }
+  });
+  std::size_t samples = 0;
+  for (const auto& block : blocks)
+    for (float w : block.weight) samples += (w != 0.0f);
+  spdlog::info("read {} Stokes I samples in {:.2f} s", samples, timer.lap());
+
+  if (settings.weighting != Weighting::Natural) {
+    WeightDensity density(settings.nx, settings.ny, settings.cell_x_rad, settings.cell_y_rad);
+    density.add(blocks);
+    mpi.sumAll(density.cells());
+    density.apply(blocks, settings.weighting, settings.robust);
+  }
+  applyUvTaper(blocks, settings.uvtaper_rad);
+  double sum_weights = sumOfWeights(blocks);
+  mpi.sumAll({&sum_weights, 1});
+  mpi.checkAll(sum_weights > 0.0, "no unflagged data with non-zero weight in the selection");
+  spdlog::info("weighting done in {:.2f} s", timer.lap());
+
+  const gridding::ImageGeometry geometry{settings.nx, settings.ny, settings.cell_x_rad, settings.cell_y_rad};
+  gridding::Gridder gridder(geometry, {settings.gridder_accuracy, settings.w_correction, threads});
+  std::vector<double> psf(settings.nx * settings.ny, 0.0), dirty(psf.size(), 0.0);
+  {
+    std::vector<std::vector<std::complex<float>>> ones;
+    for (const auto& block : blocks) ones.emplace_back(block.vis.size(), std::complex<float>(1.0f));
+    auto views = viewsOf(blocks, &ones);
+    gridder.invert(views, psf);
+  }
+  auto views = viewsOf(blocks, nullptr);
+  gridder.invert(views, dirty);
+  if (!blocks.empty()) spdlog::info("gridding: {}", gridder.lastChoice().describe());
+  spdlog::info("PSF and dirty image gridded in {:.2f} s", timer.lap());
+
+  mpi.sumToRoot(psf);
+  mpi.sumToRoot(dirty);
+  spdlog::info("images reduced to rank 0 in {:.2f} s", timer.lap());
+
+  collectively(mpi, [&] {
+    if (!mpi.isRoot()) return;
+    for (double& p : psf) p /= sum_weights;
+    for (double& d : dirty) d /= sum_weights;
+    deconvolution::Beam beam = deconvolution::fitPsfBeam(psf, settings.nx, settings.ny, settings.cell_x_rad,
+                                                         settings.cell_y_rad, settings.psfcutoff);
+    constexpr double kArcsec = 180.0 * 3600.0 / 3.141592653589793;
+    spdlog::info("beam {:.4g}\" x {:.4g}\" pa {:.2f} deg; sum of weights {:.6g}", beam.major_rad * kArcsec,
+                 beam.minor_rad * kArcsec, beam.pa_rad * 180.0 / 3.141592653589793, sum_weights);
+
+    ImageMetadata meta;
+    meta.nx = settings.nx;
+    meta.ny = settings.ny;
+    meta.cell_x_rad = settings.cell_x_rad;
+    meta.cell_y_rad = settings.cell_y_rad;
+    meta.ra_rad = centre.ra_rad;
+    meta.dec_rad = centre.dec_rad;
+    meta.ref_freq_hz = 0.5 * (summary.min_freq_hz + summary.max_freq_hz);
+    meta.bandwidth_hz = std::max(summary.max_freq_hz - summary.min_freq_hz, 1.0);
+    meta.telescope = summary.telescope;
+    meta.object = summary.field_name;
+    meta.obs_time_mjd_s = summary.start_time_mjd_s;
+    meta.beam = beam;
+    std::istringstream lines(config.dump());
+    for (std::string line; std::getline(lines, line);) meta.history.push_back("ptclean image: " + line);
+
+    ImageMetadata model_meta = meta;
+    model_meta.units = "Jy/pixel";
+    model_meta.beam.reset();
+    std::vector<double> model(psf.size(), 0.0);
+    outputs->add("psf", meta, psf);
+    outputs->add("residual", meta, dirty);
+    outputs->add("image", meta, dirty);  // niter = 0: the restored image is the residual
+    outputs->add("model", model_meta, model);
+    ImageMetadata sumwt_meta = model_meta;
+    sumwt_meta.nx = sumwt_meta.ny = 1;
+    sumwt_meta.units = "";
+    std::vector<double> sumwt{sum_weights};
+    outputs->add("sumwt", sumwt_meta, sumwt);
+    auto written = outputs->commit();
+    spdlog::info("images written in {:.2f} s:", timer.lap());
+    for (const auto& path : written) spdlog::info("  {}", path);
+  });
+  return 0;
+}
+
+}  // namespace ptclean::imager

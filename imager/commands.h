@@ -1,0 +1,34 @@
+// The subcommands of the `ptclean` program; main.cpp parses the command line and calls one.
+//
+//   return runSimulateCommand("configs/simulate_default.toml", {"vis=demo.ms"}, 8);
+//
+// Each returns the process exit code and throws ConfigError / std::runtime_error on bad input.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ptclean::imager {
+
+/// `ptclean simulate`: writes the MeasurementSet named by key `vis` (see simulateKeys()),
+/// atomically, and prints a one-line summary.
+int runSimulateCommand(const std::string& config_file, const std::vector<std::string>& overrides,
+                       int threads);
+
+}  // namespace ptclean::imager
+
+namespace ptclean::imager {
+
+class MpiContext;
+
+/// `ptclean image`: reads each rank's share of the data, grids the PSF and the dirty image,
+/// sums them on rank 0 and writes tclean's outputs there. Collective: every rank calls it.
+int runImageCommand(const MpiContext& mpi, const std::string& config_file,
+                    const std::vector<std::string>& overrides);
+
+/// Threads per rank: the `threads` key, else OMP_NUM_THREADS, else the node's cores shared
+/// among the ranks on that node.
+int threadsPerRank(std::optional<int> requested, const MpiContext& mpi);
+
+}  // namespace ptclean::imager

@@ -1,0 +1,41 @@
+// The keys of `ptclean image` (tclean's names and defaults) and the settings derived from them.
+//
+//   Config cfg = Config::load(imageKeys(), "run.toml", {"niter=0"});
+//   ImagingSettings settings = imagingSettingsFrom(cfg);   // throws ConfigError naming the key
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "config.h"
+#include "ms_reader.h"
+
+namespace ptclean::imager {
+
+enum class Weighting { Natural, Uniform, Briggs };
+
+struct ImagingSettings {
+  std::vector<std::string> vis;
+  std::string datacolumn = "corrected";
+  MsSelectionKeys selection;
+  std::string imagename;
+  std::size_t nx = 100, ny = 100;
+  double cell_x_rad = 0.0, cell_y_rad = 0.0;
+  std::string phasecenter;  ///< "" = first selected field
+  std::string stokes = "I";
+  std::string specmode = "mfs";
+  bool w_correction = false;  ///< gridder 'standard' = false; 'wproject', 'widefield', 'wstack' = true
+  double gridder_accuracy = 1e-4;
+  Weighting weighting = Weighting::Natural;
+  double robust = 0.5;
+  std::vector<double> uvtaper_rad;  ///< [] or [bmaj] or [bmaj, bmin, bpa(rad)] image-plane FWHM
+  long niter = 0;
+  double psfcutoff = 0.35;
+  std::optional<int> threads;
+};
+
+const std::vector<KeySpec>& imageKeys();
+ImagingSettings imagingSettingsFrom(const Config& config);
+
+}  // namespace ptclean::imager

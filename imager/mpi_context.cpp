@@ -1,0 +1,96 @@
+#include "mpi_context.h"
+
+#include <mpi.h>
+
+#include <vector>
+
+namespace ptclean::imager {
+
+MpiContext::MpiContext(int& argc, char**& argv) {
+  int initialised = 0;
+  MPI_Initialized(&initialised);
+  if (!initialised) {
+    int provided = 0;
+    MPI_Init_thread(&argc, &argv, MPI_THREAD_FUNNELED, &provided);
+    initialised_here_ = true;
+  }
+  MPI_Comm_rank(MPI_COMM_WORLD, &rank_);
+  MPI_Comm_size(MPI_COMM_WORLD, &size_);
+  MPI_Comm node;
+  MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, rank_, MPI_INFO_NULL, &node);
+  MPI_Comm_size(node, &node_size_);
+  MPI_Comm_free(&node);
+}
+
+MpiContext::~MpiContext() {
+  if (initialised_here_) {
+    int finalised = 0;
+    MPI_Finalized(&finalised);
+    if (!finalised) MPI_Finalize();
+  }
+}
+
+std::string MpiContext::roleName() const {
+  return rank_ == 0 ? "client" : "server-" + std::to_string(rank_);
+}
+
+void MpiContext::sumToRoot(std::span<double> values) const {
+  if (size_ == 1) return;
+  // MPI counts are int: reduce in slices so that large images need no MPI-4 large counts.
+  constexpr std::size_t kSlice = std::size_t(1) << 28;
+  for (std::size_t start = 0; start < values.size(); start += kSlice) {
+    const int n = int(std::min(kSlice, values.size() - start));
+    double* p = values.data() + start;
+    if (rank_ == 0)
+      MPI_Reduce(MPI_IN_PLACE, p, n, MPI_DOUBLE, MPI_SUM, 0, MPI_COMM_WORLD);
+    else
+      MPI_Reduce(p, nullptr, n, MPI_DOUBLE, MPI_SUM, 0, MPI_COMM_WORLD);
+  }
+}
+
+void MpiContext::sumAll(std::span<double> values) const {
+  if (size_ == 1) return;
+  constexpr std::size_t kSlice = std::size_t(1) << 28;
+  for (std::size_t start = 0; start < values.size(); start += kSlice) {
+    const int n = int(std::min(kSlice, values.size() - start));
+    MPI_Allreduce(MPI_IN_PLACE, values.data() + start, n, MPI_DOUBLE, MPI_SUM, MPI_COMM_WORLD);
+  }
+}
+
+void MpiContext::broadcast(std::span<double> values) const {
+  if (size_ == 1) return;
+  MPI_Bcast(values.data(), int(values.size()), MPI_DOUBLE, 0, MPI_COMM_WORLD);
+}
+
+void MpiContext::broadcast(std::string& text) const {
+  if (size_ == 1) return;
+  unsigned long length = text.size();
+  MPI_Bcast(&length, 1, MPI_UNSIGNED_LONG, 0, MPI_COMM_WORLD);
+  text.resize(length);
+  MPI_Bcast(text.data(), int(length), MPI_CHAR, 0, MPI_COMM_WORLD);
+}
+
+void MpiContext::checkAll(bool ok, const std::string& message) const {
+  if (size_ == 1) {
+    if (!ok) throw RankFailure(message);
+    return;
+  }
+  int mine = ok ? size_ : rank_;  // the lowest failing rank wins
+  int first = size_;
+  MPI_Allreduce(&mine, &first, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
+  if (first == size_) return;
+  std::string text = (rank_ == first) ? message : std::string();
+  unsigned long length = text.size();
+  MPI_Bcast(&length, 1, MPI_UNSIGNED_LONG, first, MPI_COMM_WORLD);
+  text.resize(length);
+  MPI_Bcast(text.data(), int(length), MPI_CHAR, first, MPI_COMM_WORLD);
+  const std::string who = first == 0 ? "client (rank 0)" : "server-" + std::to_string(first) + " (rank " + std::to_string(first) + ")";
+  throw RankFailure(size_ > 1 ? who + ": " + text : text);
+}
+
+void MpiContext::abort(int code) const {
+  MPI_Abort(MPI_COMM_WORLD, code);
+  std::exit(code);
+}
+
+}  // namespace ptclean::imager

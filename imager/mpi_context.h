@@ -1,0 +1,48 @@
+// The one place that talks to MPI. Everything else sees ranks as "worker i of n" and calls these
+// collectives, which are plain no-ops for a single process.
+//
+//   MpiContext mpi(argc, argv);
+//   mpi.sumToRoot(image);                   // images summed on rank 0
+//   mpi.checkAll(ok, message);              // throws on every rank if any rank failed
+#pragma once
+
+#include <span>
+#include <stdexcept>
+#include <string>
+
+namespace ptclean::imager {
+
+/// Raised on every rank when any rank failed; what() names the failing rank and its cause.
+class RankFailure : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+class MpiContext {
+ public:
+  MpiContext(int& argc, char**& argv);
+  ~MpiContext();
+  MpiContext(const MpiContext&) = delete;
+  MpiContext& operator=(const MpiContext&) = delete;
+
+  int rank() const { return rank_; }
+  int size() const { return size_; }
+  bool isRoot() const { return rank_ == 0; }
+  int ranksOnThisNode() const { return node_size_; }
+  std::string roleName() const;  ///< "client" for rank 0, "server-N" otherwise
+
+  void sumToRoot(std::span<double> values) const;   ///< in place; valid on rank 0 afterwards
+  void sumAll(std::span<double> values) const;      ///< in place on every rank
+  void broadcast(std::span<double> values) const;   ///< from rank 0
+  void broadcast(std::string& text) const;          ///< from rank 0
+  /// Every rank reports; if any failed, every rank throws RankFailure naming the first one.
+  void checkAll(bool ok, const std::string& message) const;
+  /// Ends every rank at once (after an error that other ranks may not reach a collective for).
+  [[noreturn]] void abort(int code) const;
+
+ private:
+  int rank_ = 0, size_ = 1, node_size_ = 1;
+  bool initialised_here_ = false;
+};
+
+}  // namespace ptclean::imager

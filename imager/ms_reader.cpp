@@ -1,0 +1,367 @@
+#include "ms_reader.h"
+
+#include <casacore/casa/Arrays/ArrayMath.h>
+#include <casacore/casa/Quanta/MVAngle.h>
+#include <casacore/measures/Measures/MCDirection.h>
+#include <casacore/measures/Measures/MDirection.h>
+#include <casacore/measures/Measures/MeasConvert.h>
+#include <casacore/measures/Measures/Stokes.h>
+#include <casacore/ms/MSSel/MSSelection.h>
+#include <casacore/ms/MSSel/MSSelectionError.h>
+#include <casacore/ms/MeasurementSets/MSColumns.h>
+#include <casacore/ms/MeasurementSets/MeasurementSet.h>
+#include <casacore/tables/Tables/ArrayColumn.h>
+#include <casacore/tables/Tables/ScalarColumn.h>
+#include <casacore/tables/Tables/TableIter.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <set>
+#include <sstream>
+
+#include "phase_rotation.h"
+
+namespace ptclean::imager {
+namespace {
+
+constexpr double kSpeedOfLight = 299792458.0;
+constexpr double kTwoPi = 6.283185307179586;
+constexpr std::size_t kChunkRows = 8192;
+
+using casacore::IPosition;
+using casacore::Slicer;
+
+PhaseCentre toJ2000(const casacore::MDirection& direction) {
+  casacore::MDirection j2000 = casacore::MDirection::Convert(direction, casacore::MDirection::J2000)();
+  auto angles = j2000.getAngle("rad").getValue();
+  return {angles[0], angles[1]};
+}
+
+/// The parallel hands (pp, qq) of a polarisation setup, within the selected correlations.
+struct Hands {
+  int p = -1, q = -1;
+  std::string feeds;
+};
+
+Hands parallelHands(const casacore::Vector<casacore::Int>& corr_types, const std::set<int>& wanted) {
+  Hands hands;
+  auto allowed = [&](int type) { return wanted.empty() || wanted.count(type); };
+  for (std::size_t i = 0; i < corr_types.size(); ++i) {
+    const int t = corr_types[i];
+    if ((t == casacore::Stokes::RR || t == casacore::Stokes::XX) && allowed(t)) hands.p = int(i);
+    if ((t == casacore::Stokes::LL || t == casacore::Stokes::YY) && allowed(t)) hands.q = int(i);
+    if (t == casacore::Stokes::I && allowed(t)) hands.p = int(i);
+    if (t >= casacore::Stokes::RR && t <= casacore::Stokes::LL) hands.feeds = "circular";
+    if (t >= casacore::Stokes::XX && t <= casacore::Stokes::YY) hands.feeds = "linear";
+  }
+  if (hands.p < 0) std::swap(hands.p, hands.q);
+  if (hands.q < 0) hands.feeds = "single";
+  return hands;
+}
+
+std::set<int> parseCorrelations(const std::string& text) {
+  std::set<int> types;
+  std::stringstream in(text);
+  std::string item;
+  while (std::getline(in, item, ',')) {
+    item.erase(0, item.find_first_not_of(" "));
+    item.erase(item.find_last_not_of(" ") + 1);
+    if (item.empty()) continue;
+    casacore::Stokes::StokesTypes type = casacore::Stokes::type(casacore::String(item));
+    if (type == casacore::Stokes::Undefined)
+      throw std::runtime_error("correlation: '" + item + "' is not a correlation (RR, LL, XX, YY, ...)");
+    types.insert(int(type));
+  }
+  return types;
+}
+
+}  // namespace
+
+PhaseCentre parsePhaseCentre(const std::string& text, const std::string& ms_path) {
+  std::string trimmed = text;
+  trimmed.erase(0, trimmed.find_first_not_of(" "));
+  trimmed.erase(trimmed.find_last_not_of(" ") + 1);
+  if (!trimmed.empty() && std::all_of(trimmed.begin(), trimmed.end(), ::isdigit)) {
+    casacore::MeasurementSet ms(ms_path, casacore::Table::Old);
+    casacore::MSFieldColumns fields(ms.field());
+    const casacore::rownr_t id = std::stoul(trimmed);
+    if (id >= fields.nrow())
+      throw std::runtime_error("phasecenter: field " + trimmed + " does not exist in " + ms_path);
+    return toJ2000(fields.phaseDirMeas(id));
+  }
+  std::istringstream in(trimmed);
+  std::vector<std::string> words;
+  for (std::string w; in >> w;) words.push_back(w);
+  casacore::MDirection::Types frame = casacore::MDirection::J2000;
+  if (words.size() == 3) {
+    if (!casacore::MDirection::getType(frame, words[0]))
+      throw std::runtime_error("phasecenter: unknown frame '" + words[0] + "' in '" + text + "'");
+    words.erase(words.begin());
+  }
+  casacore::Quantity ra, dec;
+  if (words.size() != 2 || !casacore::MVAngle::read(ra, words[0]) || !casacore::MVAngle::read(dec, words[1]))
+    throw std::runtime_error("phasecenter: '" + text +
+                             "' is neither a field id nor a direction like 'J2000 10h08m00 07d30m00'");
+  return toJ2000(casacore::MDirection(ra, dec, frame));
+}
+
+struct MsReader::Impl {
+  std::string path;
+  std::string column;
+  std::vector<std::string> notes;
+  casacore::MeasurementSet ms;
+  casacore::Table selected;
+  std::set<int> correlations;
+  std::map<int, std::vector<int>> channels;  ///< spw -> selected channel indices
+  std::map<int, PhaseRotation> rotations;   ///< per field, for the current centre
+
+  std::vector<int> channelsOf(int spw) const {
+    auto found = channels.find(spw);
+    if (found != channels.end()) return found->second;
+    casacore::MSSpWindowColumns spws(ms.spectralWindow());
+    std::vector<int> all(spws.numChan()(spw));
+    for (std::size_t c = 0; c < all.size(); ++c) all[c] = int(c);
+    return all;
+  }
+};
+
+MsReader::MsReader(const std::string& path, const MsSelectionKeys& keys, const std::string& datacolumn)
+    : impl_(std::make_unique<Impl>()) {
+  impl_->path = path;
+  if (!std::filesystem::exists(path)) throw std::runtime_error("vis '" + path + "' does not exist");
+  if (!casacore::Table::isReadable(path) || !std::filesystem::exists(std::filesystem::path(path) / "ANTENNA"))
+    throw std::runtime_error("vis '" + path + "' is not a MeasurementSet");
+  try {
+    impl_->ms = casacore::MeasurementSet(
+        path, casacore::TableLock(casacore::TableLock::AutoNoReadLocking), casacore::Table::Old);
+  } catch (const std::exception& error) {
+    throw std::runtime_error("vis '" + path + "' cannot be opened as a MeasurementSet: " + error.what());
+  }
+  const auto& ms = impl_->ms;
+  std::string wanted = datacolumn.empty() ? "data" : datacolumn;
+  std::transform(wanted.begin(), wanted.end(), wanted.begin(), ::tolower);
+  static const std::map<std::string, std::string> columns = {
+      {"data", "DATA"}, {"corrected", "CORRECTED_DATA"}, {"model", "MODEL_DATA"}};
+  auto found = columns.find(wanted);
+  if (found == columns.end())
+    throw std::runtime_error("datacolumn: '" + datacolumn + "' must be data, corrected or model");
+  impl_->column = found->second;
+  if (!ms.tableDesc().isColumn(impl_->column)) {
+    if (wanted == "corrected" && ms.tableDesc().isColumn("DATA")) {
+      impl_->notes.push_back("CORRECTED_DATA is absent from " + path + ": imaging DATA instead (as tclean does)");
+      impl_->column = "DATA";
+    } else {
+      throw std::runtime_error("datacolumn: " + impl_->column + " is absent from " + path);
+    }
+  }
+
+  casacore::MSSelection selection;
+  auto setIf = [](const std::string& value, auto setter) {
+    if (!value.empty()) setter(value);
+  };
+  try {
+    setIf(keys.field, [&](const std::string& v) { selection.setFieldExpr(v); });
+    setIf(keys.spw, [&](const std::string& v) { selection.setSpwExpr(v); });
+    setIf(keys.scan, [&](const std::string& v) { selection.setScanExpr(v); });
+    setIf(keys.antenna, [&](const std::string& v) { selection.setAntennaExpr(v); });
+    setIf(keys.timerange, [&](const std::string& v) { selection.setTimeExpr(v); });
+    setIf(keys.uvrange, [&](const std::string& v) { selection.setUvDistExpr(v); });
+    setIf(keys.intent, [&](const std::string& v) { selection.setStateExpr(v); });
+    setIf(keys.observation, [&](const std::string& v) { selection.setObservationExpr(v); });
+    casacore::TableExprNode node = selection.toTableExprNode(&impl_->ms);
+    impl_->selected = node.isNull() ? casacore::Table(ms) : ms(node);
+    if (!keys.spw.empty()) {
+      casacore::Matrix<casacore::Int> list = selection.getChanList(&impl_->ms);
+      for (std::size_t r = 0; r < list.nrow(); ++r) {
+        auto& chans = impl_->channels[list(r, 0)];
+        for (int c = list(r, 1); c <= list(r, 2); c += std::max(1, list(r, 3))) chans.push_back(c);
+      }
+      for (auto& [spw, chans] : impl_->channels) {
+        std::sort(chans.begin(), chans.end());
+        chans.erase(std::unique(chans.begin(), chans.end()), chans.end());
+      }
+    }
+  } catch (const casacore::MSSelectionError& error) {
+    throw std::runtime_error("selection on " + path + " is invalid: " + std::string(error.getMesg()));
+  } catch (const casacore::AipsError& error) {
+    throw std::runtime_error("selection on " + path + " failed: " + std::string(error.getMesg()));
+  }
+  impl_->correlations = parseCorrelations(keys.correlation);
+  if (impl_->selected.nrow() == 0) {
+    std::string what;
+    for (auto [name, value] : {std::pair{"field", keys.field}, {"spw", keys.spw}, {"scan", keys.scan},
+                               {"antenna", keys.antenna}, {"timerange", keys.timerange},
+                               {"uvrange", keys.uvrange}, {"intent", keys.intent},
+                               {"observation", keys.observation}})
+      if (!value.empty()) what += std::string(what.empty() ? "" : ", ") + name + "='" + value + "'";
+    throw std::runtime_error("selection matches no data in " + path + (what.empty() ? "" : " (" + what + ")"));
+  }
+}
+
+MsReader::~MsReader() = default;
+
+std::size_t MsReader::selectedRows() const { return impl_->selected.nrow(); }
+const std::string& MsReader::path() const { return impl_->path; }
+const std::string& MsReader::dataColumn() const { return impl_->column; }
+std::vector<std::string> MsReader::notes() const { return impl_->notes; }
+
+std::vector<std::size_t> MsReader::rowCosts() const {
+  casacore::ScalarColumn<casacore::Int> dd(impl_->selected, "DATA_DESC_ID");
+  casacore::ScalarColumn<casacore::Int> a1(impl_->selected, "ANTENNA1"), a2(impl_->selected, "ANTENNA2");
+  casacore::ScalarColumn<casacore::Bool> flag_row(impl_->selected, "FLAG_ROW");
+  auto dds = dd.getColumn();
+  auto ant1 = a1.getColumn(), ant2 = a2.getColumn();
+  auto flagged = flag_row.getColumn();
+  casacore::MSDataDescColumns dd_cols(impl_->ms.dataDescription());
+  std::map<int, std::size_t> nchan;
+  std::vector<std::size_t> costs(dds.size());
+  for (std::size_t r = 0; r < dds.size(); ++r) {
+    auto found = nchan.find(dds[r]);
+    if (found == nchan.end())
+      found = nchan.emplace(dds[r], impl_->channelsOf(dd_cols.spectralWindowId()(dds[r])).size()).first;
+    costs[r] = (flagged[r] || ant1[r] == ant2[r]) ? 0 : found->second;
+  }
+  return costs;
+}
+
+PhaseCentre MsReader::defaultPhaseCentre() const {
+  casacore::ScalarColumn<casacore::Int> field(impl_->selected, "FIELD_ID");
+  auto ids = field.getColumn();
+  int first = *std::min_element(ids.begin(), ids.end());
+  casacore::MSFieldColumns fields(impl_->ms.field());
+  return toJ2000(fields.phaseDirMeas(first));
+}
+
+MsSummary MsReader::summary() const {
+  MsSummary summary;
+  const auto& ms = impl_->ms;
+  casacore::MSObservationColumns obs(ms.observation());
+  if (obs.nrow() > 0) summary.telescope = obs.telescopeName()(0);
+  casacore::ScalarColumn<casacore::Double> time(impl_->selected, "TIME");
+  auto times = time.getColumn();
+  summary.start_time_mjd_s = times.empty() ? 0.0 : casacore::min(times);
+  casacore::ScalarColumn<casacore::Int> field(impl_->selected, "FIELD_ID");
+  auto ids = field.getColumn();
+  casacore::MSFieldColumns fields(ms.field());
+  summary.field_name = fields.name()(*std::min_element(ids.begin(), ids.end()));
+  casacore::ScalarColumn<casacore::Int> dd(impl_->selected, "DATA_DESC_ID");
+  std::set<int> dds;
+  for (int d : dd.getColumn()) dds.insert(d);
+  casacore::MSDataDescColumns dd_cols(ms.dataDescription());
+  casacore::MSSpWindowColumns spw_cols(ms.spectralWindow());
+  casacore::MSPolarizationColumns pol_cols(ms.polarization());
+  summary.min_freq_hz = 1e300;
+  for (int d : dds) {
+    const int spw = dd_cols.spectralWindowId()(d);
+    casacore::Vector<double> freqs(spw_cols.chanFreq()(spw));
+    for (int c : impl_->channelsOf(spw)) {
+      summary.min_freq_hz = std::min(summary.min_freq_hz, freqs[c]);
+      summary.max_freq_hz = std::max(summary.max_freq_hz, freqs[c]);
+    }
+    summary.feeds = parallelHands(pol_cols.corrType()(dd_cols.polarizationId()(d)), impl_->correlations).feeds;
+  }
+  return summary;
+}
+
+std::vector<SpwBlock> MsReader::readStokesI(std::size_t begin, std::size_t end, const PhaseCentre& centre) const {
+  std::map<int, SpwBlock> blocks;  // by data description
+  if (end <= begin) return {};
+  const auto& ms = impl_->ms;
+  casacore::Vector<casacore::rownr_t> rows(end - begin);
+  for (std::size_t i = 0; i < rows.size(); ++i) rows[i] = begin + i;
+  casacore::Table mine = impl_->selected(rows);
+  casacore::MSDataDescColumns dd_cols(ms.dataDescription());
+  casacore::MSSpWindowColumns spw_cols(ms.spectralWindow());
+  casacore::MSPolarizationColumns pol_cols(ms.polarization());
+  casacore::MSFieldColumns field_cols(ms.field());
+  std::map<int, PhaseRotation> rotations;
+  auto rotationFor = [&](int field) -> const PhaseRotation& {
+    auto found = rotations.find(field);
+    if (found == rotations.end()) {
+      PhaseCentre from = toJ2000(field_cols.phaseDirMeas(field));
+      found = rotations.emplace(field, PhaseRotation(from.ra_rad, from.dec_rad, centre.ra_rad, centre.dec_rad)).first;
+    }
+    return found->second;
+  };
+  const bool has_spectrum = ms.tableDesc().isColumn("WEIGHT_SPECTRUM");
+
+  casacore::TableIterator groups(mine, "DATA_DESC_ID");
+  for (; !groups.pastEnd(); groups.next()) {
+    casacore::Table group = groups.table();
+    const int dd = casacore::ScalarColumn<casacore::Int>(group, "DATA_DESC_ID")(0);
+    const int spw = dd_cols.spectralWindowId()(dd);
+    const Hands hands = parallelHands(pol_cols.corrType()(dd_cols.polarizationId()(dd)), impl_->correlations);
+    if (hands.p < 0) continue;  // no usable correlation for Stokes I in this setup
+    const std::vector<int> chans = impl_->channelsOf(spw);
+    const casacore::Vector<double> all_freqs(spw_cols.chanFreq()(spw));
+    SpwBlock& block = blocks[dd];
+    block.spw = spw;
+    if (block.freq_hz.empty())
+      for (int c : chans) block.freq_hz.push_back(all_freqs[c]);
+    const std::size_t nsel = chans.size();
+
+    casacore::ArrayColumn<casacore::Complex> data_col(group, impl_->column);
+    casacore::ArrayColumn<casacore::Bool> flag_col(group, "FLAG");
+    casacore::ArrayColumn<casacore::Float> weight_col(group, "WEIGHT");
+    casacore::ArrayColumn<casacore::Double> uvw_col(group, "UVW");
+    casacore::ScalarColumn<casacore::Bool> flag_row_col(group, "FLAG_ROW");
+    casacore::ScalarColumn<casacore::Int> a1_col(group, "ANTENNA1"), a2_col(group, "ANTENNA2"),
+        field_col(group, "FIELD_ID");
+    std::optional<casacore::ArrayColumn<casacore::Float>> spectrum_col;
+    if (has_spectrum) {
+      spectrum_col.emplace(group, "WEIGHT_SPECTRUM");
+      if (!spectrum_col->isDefined(0)) spectrum_col.reset();
+    }
+
+    for (std::size_t start = 0; start < group.nrow(); start += kChunkRows) {
+      const std::size_t n = std::min(kChunkRows, std::size_t(group.nrow()) - start);
+      Slicer rows_slice(IPosition(1, start), IPosition(1, n));
+      auto data = data_col.getColumnRange(rows_slice);
+      auto flags = flag_col.getColumnRange(rows_slice);
+      auto weights = weight_col.getColumnRange(rows_slice);
+      auto uvws = uvw_col.getColumnRange(rows_slice);
+      auto flag_rows = flag_row_col.getColumnRange(rows_slice);
+      auto ant1 = a1_col.getColumnRange(rows_slice), ant2 = a2_col.getColumnRange(rows_slice);
+      auto field_ids = field_col.getColumnRange(rows_slice);
+      casacore::Array<casacore::Float> spectrum;
+      if (spectrum_col) spectrum = spectrum_col->getColumnRange(rows_slice);
+      const std::size_t ncorr = data.shape()[0], nchan = data.shape()[1];
+      const casacore::Complex* d = data.data();
+      const casacore::Bool* f = flags.data();
+      const casacore::Float* w = weights.data();
+      const casacore::Float* ws = spectrum_col ? spectrum.data() : nullptr;
+      const double* uvw = uvws.data();
+      for (std::size_t r = 0; r < n; ++r) {
+        if (flag_rows[r] || ant1[r] == ant2[r]) continue;
+        double rotated[3] = {uvw[3 * r], uvw[3 * r + 1], uvw[3 * r + 2]};
+        const double dw = rotationFor(field_ids[r]).apply(rotated);
+        block.uvw_m.insert(block.uvw_m.end(), rotated, rotated + 3);
+        for (std::size_t k = 0; k < nsel; ++k) {
+          const std::size_t c = std::size_t(chans[k]);
+          const std::size_t base = (r * nchan + c) * ncorr;
+          const std::size_t p = base + hands.p, q = base + (hands.q < 0 ? hands.p : hands.q);
+          float wp = ws ? ws[p] : w[r * ncorr + hands.p];
+          float wq = ws ? ws[q] : w[r * ncorr + (hands.q < 0 ? hands.p : hands.q)];
+          std::complex<float> value = hands.q < 0 ? d[p] : 0.5f * (d[p] + d[q]);
+          float weight = hands.q < 0 ? wp : 4.0f / (1.0f / wp + 1.0f / wq);
+          if (f[p] || f[q] || !(wp > 0.0f) || !(wq > 0.0f) || !std::isfinite(value.real()) ||
+              !std::isfinite(value.imag()))
+            weight = 0.0f, value = 0.0f;
+          if (dw != 0.0 && weight != 0.0f)
+            value *= std::polar(1.0f, float(kTwoPi *
+                                            std::fmod(dw * block.freq_hz[k] / kSpeedOfLight, 1.0)));
+          block.vis.push_back(value);
+          block.weight.push_back(weight);
+        }
+      }
+    }
+  }
+  std::vector<SpwBlock> out;
+  for (auto& [dd, block] : blocks)
+    if (block.rows() > 0) out.push_back(std::move(block));
+  return out;
+}
+
+}  // namespace ptclean::imager
