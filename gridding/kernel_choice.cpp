@@ -65,13 +65,18 @@ Plan choosePlan(const WorkloadShape& shape, double accuracy) {
   // by polynomial, and the grid holds float or double.
   const int dims = shape.w_correction ? 3 : 2;
   const double per_dimension = accuracy / (2.0 * dims);
-  const bool use_double = accuracy < 2e-5;
   Plan best;
   best.cost = std::numeric_limits<double>::infinity();
   for (double sigma : kOversamplings) {
     KernelCandidate candidate = bestKernelFor(per_dimension, sigma);
     if (candidate.kernel.support == 0) continue;
     const int W = candidate.kernel.support;
+    // The image is divided by the kernel's transform, which is smallest at the field's corners:
+    // rounding errors of the grid grow by that ratio in each dimension. Use float only where
+    // its rounding, so amplified, stays well inside the requested accuracy.
+    const double amplification = std::pow(
+        candidate.kernel.fourier(0.0) / candidate.kernel.fourier(0.5 / sigma), dims);
+    const bool use_double = accuracy < 2e-5 || 4.0 * 6e-8 * amplification > 0.5 * accuracy;
     Plan plan;
     plan.candidate = candidate;
     plan.double_precision = use_double;

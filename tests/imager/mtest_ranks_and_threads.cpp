@@ -1,0 +1,61 @@
+// The same images whatever the mix of MPI ranks and OpenMP threads.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "ms_oracle.h"
+#include "test_support.h"
+
+namespace {
+
+double maxDifference(const std::string& a, const std::string& b) {
+  auto x = ptclean::testing::readFits(a), y = ptclean::testing::readFits(b);
+  EXPECT_EQ(x.pixels.size(), y.pixels.size());
+  double peak = 0, worst = 0;
+  for (std::size_t i = 0; i < x.pixels.size(); ++i) {
+    peak = std::max(peak, std::abs(x.pixels[i]));
+    worst = std::max(worst, std::abs(x.pixels[i] - y.pixels[i]));
+  }
+  return worst / peak;
+}
+
+}  // namespace
+
+TEST(RanksAndThreads, SameImagesForEveryMix) {
+  if (!ptclean::testing::haveSharedData("vlba_mojave_m87.ms.tgz")) GTEST_SKIP() << "no shared data";
+  ptclean::testing::TempDir dir("mix");
+  auto ms = ptclean::testing::unpackSharedMs("vlba_mojave_m87.ms.tgz", dir.path()).string();
+  const std::string args = " image --set vis=" + ms +
+                           " --set imsize=256 --set cell=0.0002arcsec --set datacolumn=data"
+                           " --set gridder=wproject --set weighting=briggs --set robust=0 --set imagename=";
+  struct Mix { int ranks, threads; };
+  for (Mix mix : {Mix{1, 1}, Mix{1, 2}, Mix{2, 1}, Mix{3, 1}, Mix{2, 2}}) {
+    const std::string name = dir / ("mix" + std::to_string(mix.ranks) + "x" + std::to_string(mix.threads));
+    const std::string prefix = mix.ranks == 1 ? "" : ptclean::testing::mpirunPrefix(mix.ranks) + " ";
+    auto r = ptclean::testing::runCommand("OMP_NUM_THREADS=" + std::to_string(mix.threads) + " " + prefix +
+                                          ptclean::testing::ptcleanBinary() + args + name);
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    EXPECT_NE(r.output.find(std::to_string(mix.ranks) + " rank(s) x " + std::to_string(mix.threads) + " thread(s)"),
+              std::string::npos) << r.output;
+    if (mix.ranks == 1 && mix.threads == 1) continue;
+    const std::string reference = dir / "mix1x1";
+    for (const char* suffix : {".residual.fits", ".psf.fits", ".image.fits"}) {
+      double difference = maxDifference(reference + suffix, name + suffix);
+      std::printf("%dx%d %s: max difference / peak = %.2e\n", mix.ranks, mix.threads, suffix, difference);
+      EXPECT_LE(difference, 1e-6) << mix.ranks << "x" << mix.threads << " " << suffix;
+    }
+  }
+}
+
+TEST(RanksAndThreads, AFailingRankStopsEveryRankWithOneMessage) {
+  ptclean::testing::TempDir dir("fail");
+  auto r = ptclean::testing::runCommand(ptclean::testing::mpirunPrefix(2) + " " + ptclean::testing::ptcleanBinary() +
+                                        " image --set vis=" + (dir / "missing.ms") + " --set imagename=" + (dir / "x"));
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.output.find("does not exist"), std::string::npos) << r.output;
+  std::size_t count = 0;
+  for (std::size_t at = r.output.find("ptclean: error:"); at != std::string::npos;
+       at = r.output.find("ptclean: error:", at + 1))
+    ++count;
+  EXPECT_EQ(count, 1u) << r.output;
+}
