@@ -1,5 +1,7 @@
 // In-place 2D complex FFTs with FFTW plans that are made once and reused (across w-planes and
-// major cycles), and grid buffers aligned for FFTW.
+// major cycles), and grid buffers aligned for FFTW. The pruned transform skips the grid rows that
+// hold no data and the columns that fall outside the image: with an oversampled grid and an image
+// finer than the data's resolution, most of a full 2D FFT would transform zeros.
 #pragma once
 
 #include <complex>
@@ -8,7 +10,7 @@
 
 namespace ptclean::gridding {
 
-/// A 2D grid of complex<T>, rows of nx, allocated with fftw_malloc.
+/// A 2D grid of complex<T>, rows of nx, aligned (for FFTW and SIMD) and on huge pages.
 template <typename T>
 class FftGrid {
  public:
@@ -19,6 +21,10 @@ class FftGrid {
   std::size_t nx() const { return nx_; }
   std::size_t ny() const { return ny_; }
   void zero(int threads);
+  /// Zeroes rows [row_begin, row_end) and the columns [0, col_low) and [nx - col_high, nx):
+  /// after a pruned FFT nothing else can be non-zero.
+  void zeroSupport(std::size_t row_begin, std::size_t row_end, std::size_t col_low, std::size_t col_high,
+                   int threads);
 
  private:
   struct Free {
@@ -31,5 +37,18 @@ class FftGrid {
 /// forward: out[k] = sum_j in[j] e^{-2 pi i j k / n}; backward: e^{+...}, both unnormalised.
 template <typename T>
 void fft2d(FftGrid<T>& grid, bool forward, int threads);
+
+/// Which part of the grid matters: the rows [row_begin, row_end) that hold (or receive) data, and
+/// the columns [0, col_low) and [nx - col_high, nx) that the image reads (or writes).
+struct FftSupport {
+  std::size_t row_begin = 0, row_end = 0;
+  std::size_t col_low = 0, col_high = 0;
+};
+
+/// forward (grid -> image): rows in the support along x, then the image's columns along y.
+/// backward (image -> grid): the image's columns along y, then the rows in the support along x.
+/// Values outside the support are left unspecified.
+template <typename T>
+void prunedFft2d(FftGrid<T>& grid, const FftSupport& support, bool forward, int threads);
 
 }  // namespace ptclean::gridding

@@ -4,6 +4,7 @@
 #include <numbers>
 #include <sstream>
 #include <stdexcept>
+#include <type_traits>
 
 #include "fft.h"
 #include "image_plane.h"
@@ -41,8 +42,9 @@ struct Gridder::Impl {
   GridderSettings settings;
   KernelChoice choice;
   // Reused across calls (major cycles) while the plan stays the same.
-  FftGrid<float> grid_f;
-  FftGrid<double> grid_d;
+  FftGrid<float> grid_f[2];
+  FftGrid<double> grid_d[2];
+  BucketedItems items;
   std::unique_ptr<ImagePlane> image_plane;
   GridLayout cached_layout;
   KernelPolynomial poly;
@@ -83,15 +85,11 @@ struct Gridder::Impl {
                              layout.w_correction == cached_layout.w_correction;
     if (!same_grid) {
       kernel = plan.candidate.kernel;
-      poly = KernelPolynomial::fit(kernel, settings.accuracy * 0.02);
+      poly = plan.candidate.poly;
     }
     if (!same_planes || !image_plane)
       image_plane = std::make_unique<ImagePlane>(geometry, layout, kernel, threads);
     use_double = plan.double_precision;
-    if (use_double && (grid_d.nx() != layout.grid_nx || grid_d.ny() != layout.grid_ny))
-      grid_d = FftGrid<double>(layout.grid_ny, layout.grid_nx);
-    if (!use_double && (grid_f.nx() != layout.grid_nx || grid_f.ny() != layout.grid_ny))
-      grid_f = FftGrid<float>(layout.grid_ny, layout.grid_nx);
     cached_layout = layout;
 
     choice.support = layout.support;
@@ -108,30 +106,66 @@ struct Gridder::Impl {
     return layout;
   }
 
-  template <int W, typename T>
-  void invertWith(const BucketedItems& items, const GridLayout& layout, FftGrid<T>& grid,
-                  std::span<double> image) {
+  template <typename T>
+  FftGrid<T>* grids() {
+    if constexpr (std::is_same_v<T, double>) return grid_d; else return grid_f;
+  }
+
+  /// The grids for this call, (re)allocated only when the grid size changes.
+  template <typename T>
+  FftGrid<T>& gridFor(int g, const GridLayout& layout) {
+    FftGrid<T>& grid = grids<T>()[g];
+    if (grid.nx() != layout.grid_nx || grid.ny() != layout.grid_ny) grid = FftGrid<T>(layout.grid_ny, layout.grid_nx);
+    return grid;
+  }
+
+  FftSupport supportFor(const GridLayout& layout) const {
+    return {items.row_begin, items.row_end, image_plane->imageColumnsLow(), image_plane->imageColumnsHigh()};
+  }
+
+  template <int W, typename T, int G>
+  void invertWith(const GridLayout& layout, std::span<double> const* images) {
     const int threads = settings.threads;
-    std::vector<double> acc(geometry.nx * geometry.ny, 0.0);
-    for (std::size_t plane = 0; plane < layout.w_planes; ++plane) {
-      grid.zero(threads);
-      spreadPlane<W, T>(items, poly, layout, plane, grid, threads);
-      fft2d(grid, true, threads);
-      image_plane->accumulate(grid, plane, acc, threads);
+    FftGrid<T>* grid[G];
+    std::complex<T>* data[G];
+    std::vector<double> acc_storage[G];
+    std::vector<double>* acc[G];
+    for (int g = 0; g < G; ++g) {
+      grid[g] = &gridFor<T>(g, layout);
+      data[g] = grid[g]->data();
+      acc_storage[g].assign(geometry.nx * geometry.ny, 0.0);
+      acc[g] = &acc_storage[g];
     }
-    image_plane->applyCorrection(acc, threads);
-    for (std::size_t p = 0; p < acc.size(); ++p) image[p] += acc[p];
+    const FftSupport support = supportFor(layout);
+    image_plane->restartPlanes(threads);
+    for (int g = 0; g < G; ++g) grid[g]->zero(threads);
+    for (std::size_t plane = 0; plane < layout.w_planes; ++plane) {
+      if (plane > 0)
+        for (int g = 0; g < G; ++g)
+          grid[g]->zeroSupport(support.row_begin, support.row_end, support.col_low, support.col_high, threads);
+      spreadPlane<W, T, G>(items, poly, layout, plane, data, threads);
+      for (int g = 0; g < G; ++g) prunedFft2d(*grid[g], support, true, threads);
+      image_plane->accumulate<T>({grid, std::size_t(G)}, {acc, std::size_t(G)}, threads);
+    }
+    for (int g = 0; g < G; ++g) {
+      image_plane->applyCorrection(acc_storage[g], threads);
+      std::span<double> image = images[g];
+      for (std::size_t p = 0; p < image.size(); ++p) image[p] += acc_storage[g][p];
+    }
   }
 
   template <int W, typename T>
-  void predictWith(const BucketedItems& items, const GridLayout& layout, FftGrid<T>& grid,
-                   std::span<const double> image, std::vector<std::complex<double>>& sums) {
+  void predictWith(const GridLayout& layout, std::span<const double> image,
+                   std::vector<std::complex<double>>& sums) {
     const int threads = settings.threads;
+    FftGrid<T>& grid = gridFor<T>(0, layout);
     std::vector<double> corrected(image.begin(), image.end());
     image_plane->applyCorrection(corrected, threads);
+    const FftSupport support = supportFor(layout);
+    image_plane->restartPlanes(threads);
     for (std::size_t plane = 0; plane < layout.w_planes; ++plane) {
-      image_plane->scatter(corrected, plane, grid, threads);
-      fft2d(grid, false, threads);
+      image_plane->scatter(corrected, grid, threads);
+      prunedFft2d(grid, support, false, threads);
       readPlane<W, T>(items, poly, layout, plane, grid, sums.data(), threads);
     }
   }
@@ -140,9 +174,9 @@ struct Gridder::Impl {
   void dispatch(int support, bool use_double, Body&& body) {
     auto run = [&]<int W>() {
       if (use_double)
-        body.template operator()<W, double>(grid_d);
+        body.template operator()<W, double>();
       else
-        body.template operator()<W, float>(grid_f);
+        body.template operator()<W, float>();
     };
     switch (support) {
       case 4: run.template operator()<4>(); break;
@@ -178,15 +212,20 @@ Gridder& Gridder::operator=(Gridder&&) noexcept = default;
 const KernelChoice& Gridder::lastChoice() const { return impl_->choice; }
 const ImageGeometry& Gridder::geometry() const { return impl_->geometry; }
 
-void Gridder::invert(std::span<const VisibilityView> views, std::span<double> image) {
+void Gridder::invert(std::span<const VisibilityView> views, std::span<double> image, std::span<double> psf) {
   const auto& g = impl_->geometry;
   if (image.size() != g.nx * g.ny) throw std::invalid_argument("invert: image size does not match imsize");
+  if (!psf.empty() && psf.size() != g.nx * g.ny) throw std::invalid_argument("invert: psf size does not match imsize");
   bool use_double = false;
   GridLayout layout = impl_->layoutFor(views, use_double);
-  BucketedItems items = bucketItems(views, layout, g, true, impl_->settings.threads);
-  if (items.items.empty()) return;
-  impl_->dispatch(layout.support, use_double, [&]<int W, typename T>(FftGrid<T>& grid) {
-    impl_->invertWith<W, T>(items, layout, grid, image);
+  bucketItems(views, layout, g, true, impl_->settings.threads, impl_->items);
+  if (impl_->items.items.empty()) return;
+  const std::span<double> images[2] = {image, psf};
+  impl_->dispatch(layout.support, use_double, [&]<int W, typename T>() {
+    if (psf.empty())
+      impl_->invertWith<W, T, 1>(layout, images);
+    else
+      impl_->invertWith<W, T, 2>(layout, images);
   });
 }
 
@@ -199,11 +238,12 @@ void Gridder::predict(std::span<const VisibilityView> views, std::span<const dou
     std::fill(out[v], out[v] + views[v].n_rows * views[v].n_chan, std::complex<float>(0.0f));
   bool use_double = false;
   GridLayout layout = impl_->layoutFor(views, use_double);
-  BucketedItems items = bucketItems(views, layout, g, false, impl_->settings.threads);
+  bucketItems(views, layout, g, false, impl_->settings.threads, impl_->items);
+  const BucketedItems& items = impl_->items;
   if (items.items.empty()) return;
   std::vector<std::complex<double>> sums(items.items.size(), 0.0);
-  impl_->dispatch(layout.support, use_double, [&]<int W, typename T>(FftGrid<T>& grid) {
-    impl_->predictWith<W, T>(items, layout, grid, image, sums);
+  impl_->dispatch(layout.support, use_double, [&]<int W, typename T>() {
+    impl_->predictWith<W, T>(layout, image, sums);
   });
   const std::ptrdiff_t n = std::ptrdiff_t(items.items.size());
 #pragma omp parallel for num_threads(impl_->settings.threads) schedule(static)

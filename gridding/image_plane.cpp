@@ -44,7 +44,33 @@ ImagePlane::ImagePlane(const ImageGeometry& geometry, const GridLayout& layout,
     correction_y_[y] = kernel.fourier((double(y) - double(ny / 2)) / double(layout.grid_ny));
   n_offset_.resize(nx * ny);
   on_sky_.resize(nx * ny);
-  if (layout.w_correction) correction_w_.resize(nx * ny);
+  // psi_hat along w is needed at every pixel: tabulate it finely (it is smooth on the scale of
+  // 1/W) and interpolate, rather than integrate per pixel.
+  std::vector<double> w_table;
+  double w_table_step = 0.0;
+  if (layout.w_correction) {
+    correction_w_.resize(nx * ny);
+    phase_.resize(nx * ny);
+    step_.resize(nx * ny);
+    const std::size_t samples = 4096;
+    double widest = 0.0;
+    for (double x : {0.0, double(nx - 1)})
+      for (double y : {0.0, double(ny - 1)}) {
+        bool on_sky;
+        widest = std::max(widest, std::abs(nMinusOne(geometry, x, y, on_sky) - layout.n_shift));
+      }
+    w_table_step = std::max(layout.w_step * widest, 1e-300) / double(samples - 3);
+    w_table.resize(samples);
+    for (std::size_t i = 0; i < samples; ++i) w_table[i] = kernel.fourier((double(i) - 1.0) * w_table_step);
+  }
+  auto correctionW = [&](double xi) {
+    // Cubic Lagrange interpolation on the table (entry i holds xi = (i - 1) * step).
+    const double t = std::abs(xi) / w_table_step + 1.0;
+    const std::size_t i = std::min<std::size_t>(std::size_t(t), w_table.size() - 3);
+    const double f = t - double(i);
+    const double p0 = w_table[i - 1], p1 = w_table[i], p2 = w_table[i + 1], p3 = w_table[i + 2];
+    return p1 + 0.5 * f * (p2 - p0 + f * (2.0 * p0 - 5.0 * p1 + 4.0 * p2 - p3 + f * (3.0 * (p1 - p2) + p3 - p0)));
+  };
   const std::ptrdiff_t rows = std::ptrdiff_t(ny);
 #pragma omp parallel for num_threads(threads) schedule(static)
   for (std::ptrdiff_t y = 0; y < rows; ++y) {
@@ -54,46 +80,54 @@ ImagePlane::ImagePlane(const ImageGeometry& geometry, const GridLayout& layout,
       double n1 = nMinusOne(geometry, double(x), double(y), on_sky);
       on_sky_[p] = on_sky;
       n_offset_[p] = on_sky ? n1 - layout.n_shift : 0.0;
-      if (layout.w_correction) correction_w_[p] = kernel.fourier(layout.w_step * n_offset_[p]);
+      if (layout.w_correction) {
+        correction_w_[p] = correctionW(layout.w_step * n_offset_[p]);
+        step_[p] = std::polar(1.0, -2.0 * std::numbers::pi * layout.w_step * n_offset_[p]);
+      }
     }
   }
 }
 
-double ImagePlane::phaseTurns(std::size_t pixel, std::size_t plane) const {
-  return (layout_.w_first + double(plane) * layout_.w_step) * n_offset_[pixel];
+void ImagePlane::restartPlanes(int threads) {
+  if (!layout_.w_correction) return;
+  const std::ptrdiff_t n = std::ptrdiff_t(phase_.size());
+#pragma omp parallel for num_threads(threads) schedule(static)
+  for (std::ptrdiff_t p = 0; p < n; ++p)
+    phase_[p] = std::polar(1.0, -2.0 * std::numbers::pi * layout_.w_first * n_offset_[p]);
 }
 
 template <typename T>
-void ImagePlane::accumulate(const FftGrid<T>& grid, std::size_t plane, std::vector<double>& acc,
-                            int threads) const {
+void ImagePlane::accumulate(std::span<FftGrid<T>* const> grids, std::span<std::vector<double>* const> acc,
+                            int threads) {
   const std::size_t nx = geometry_.nx, ny = geometry_.ny;
-  const std::complex<T>* data = grid.data();
   const std::ptrdiff_t rows = std::ptrdiff_t(ny);
+  const bool w = layout_.w_correction;
 #pragma omp parallel for num_threads(threads) schedule(static)
   for (std::ptrdiff_t y = 0; y < rows; ++y) {
     const long dy = long(y) - long(ny / 2);
-    const std::complex<T>* row = data + wrapIndex(dy, layout_.grid_ny) * layout_.grid_nx;
+    const std::size_t grid_row = wrapIndex(dy, layout_.grid_ny) * layout_.grid_nx;
     for (std::size_t x = 0; x < nx; ++x) {
       const long dx = long(x) - long(nx / 2);
       const std::size_t p = std::size_t(y) * nx + x;
-      const std::complex<double> value(row[wrapIndex(dx, layout_.grid_nx)]);
-      double contribution = value.real();
-      if (layout_.w_correction) {
-        const double angle = -2.0 * std::numbers::pi * phaseTurns(p, plane);
-        contribution = value.real() * std::cos(angle) - value.imag() * std::sin(angle);
+      const std::size_t g = grid_row + wrapIndex(dx, layout_.grid_nx);
+      const double sign = checkerSign(dx, dy);
+      const std::complex<double> phase = w ? phase_[p] : std::complex<double>(1.0, 0.0);
+      for (std::size_t k = 0; k < grids.size(); ++k) {
+        const std::complex<double> value(grids[k]->data()[g]);
+        (*acc[k])[p] += sign * (value.real() * phase.real() - value.imag() * phase.imag());
       }
-      acc[p] += checkerSign(dx, dy) * contribution;
+      if (w) phase_[p] *= step_[p];
     }
   }
 }
 
 template <typename T>
-void ImagePlane::scatter(std::span<const double> corrected, std::size_t plane, FftGrid<T>& grid,
-                         int threads) const {
+void ImagePlane::scatter(std::span<const double> corrected, FftGrid<T>& grid, int threads) {
   grid.zero(threads);
   const std::size_t nx = geometry_.nx, ny = geometry_.ny;
   std::complex<T>* data = grid.data();
   const std::ptrdiff_t rows = std::ptrdiff_t(ny);
+  const bool w = layout_.w_correction;
 #pragma omp parallel for num_threads(threads) schedule(static)
   for (std::ptrdiff_t y = 0; y < rows; ++y) {
     const long dy = long(y) - long(ny / 2);
@@ -101,9 +135,12 @@ void ImagePlane::scatter(std::span<const double> corrected, std::size_t plane, F
     for (std::size_t x = 0; x < nx; ++x) {
       const long dx = long(x) - long(nx / 2);
       const std::size_t p = std::size_t(y) * nx + x;
-      double value = checkerSign(dx, dy) * corrected[p];
+      const double value = checkerSign(dx, dy) * corrected[p];
       std::complex<double> out(value, 0.0);
-      if (layout_.w_correction) out = std::polar(value, 2.0 * std::numbers::pi * phaseTurns(p, plane));
+      if (w) {
+        out = value * std::conj(phase_[p]);
+        phase_[p] *= step_[p];
+      }
       row[wrapIndex(dx, layout_.grid_nx)] = std::complex<T>(out);
     }
   }
@@ -123,9 +160,9 @@ void ImagePlane::applyCorrection(std::span<double> image, int threads) const {
   }
 }
 
-template void ImagePlane::accumulate<float>(const FftGrid<float>&, std::size_t, std::vector<double>&, int) const;
-template void ImagePlane::accumulate<double>(const FftGrid<double>&, std::size_t, std::vector<double>&, int) const;
-template void ImagePlane::scatter<float>(std::span<const double>, std::size_t, FftGrid<float>&, int) const;
-template void ImagePlane::scatter<double>(std::span<const double>, std::size_t, FftGrid<double>&, int) const;
+template void ImagePlane::accumulate<float>(std::span<FftGrid<float>* const>, std::span<std::vector<double>* const>, int);
+template void ImagePlane::accumulate<double>(std::span<FftGrid<double>* const>, std::span<std::vector<double>* const>, int);
+template void ImagePlane::scatter<float>(std::span<const double>, FftGrid<float>&, int);
+template void ImagePlane::scatter<double>(std::span<const double>, FftGrid<double>&, int);
 
 }  // namespace ptclean::gridding

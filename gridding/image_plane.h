@@ -7,6 +7,7 @@
 
 #include "es_kernel.h"
 #include "fft.h"
+#include "huge_page_allocator.h"
 #include "visibility_items.h"
 
 namespace ptclean::gridding {
@@ -16,13 +17,22 @@ class ImagePlane {
   ImagePlane(const ImageGeometry& geometry, const GridLayout& layout, const EsKernel& kernel,
              int threads);
 
-  /// acc += Re( grid(x, y) * e^{-2 pi i w_p n''} ) for every image pixel (after a forward FFT).
-  template <typename T>
-  void accumulate(const FftGrid<T>& grid, std::size_t plane, std::vector<double>& acc, int threads) const;
+  /// Planes are visited in order 0, 1, 2, ...: the phase screen advances by one plane per call.
+  void restartPlanes(int threads);
 
-  /// grid(x, y) = image(x, y) / correction * e^{+2 pi i w_p n''}, the rest of the grid zero.
+  /// acc[g] += Re( grid_g(x, y) * e^{-2 pi i w_p n''} ) for every image pixel (after a forward
+  /// FFT), for the current plane; then moves to the next plane.
   template <typename T>
-  void scatter(std::span<const double> corrected, std::size_t plane, FftGrid<T>& grid, int threads) const;
+  void accumulate(std::span<FftGrid<T>* const> grids, std::span<std::vector<double>* const> acc, int threads);
+
+  /// grid(x, y) = image(x, y) * e^{+2 pi i w_p n''} for the current plane, the rest of the grid
+  /// zero; then moves to the next plane.
+  template <typename T>
+  void scatter(std::span<const double> corrected, FftGrid<T>& grid, int threads);
+
+  /// The columns and rows of the grid that the image occupies.
+  std::size_t imageColumnsLow() const { return geometry_.nx - geometry_.nx / 2; }
+  std::size_t imageColumnsHigh() const { return geometry_.nx / 2; }
 
   /// image /= kernel corrections (the last step of invert, the first of predict).
   void applyCorrection(std::span<double> image, int threads) const;
@@ -31,13 +41,15 @@ class ImagePlane {
   static double nMinusOneHalfRange(const ImageGeometry& geometry);
 
  private:
-  double phaseTurns(std::size_t pixel, std::size_t plane) const;
   ImageGeometry geometry_;
   GridLayout layout_;
   std::vector<double> correction_x_, correction_y_;
-  std::vector<double> n_offset_;      ///< n - 1 - n_shift per pixel
-  std::vector<double> correction_w_;  ///< per pixel; empty without w-correction
+  HugeVector<double> n_offset_;      ///< n - 1 - n_shift per pixel
+  HugeVector<double> correction_w_;  ///< per pixel; empty without w-correction
   std::vector<unsigned char> on_sky_; ///< 0 where l^2 + m^2 >= 1
+  /// e^{-2 pi i w_p n''} of the current plane, and the factor to the next: updated by
+  /// multiplication, since a sine and cosine per pixel per plane would cost more than the FFT.
+  HugeVector<std::complex<double>> phase_, step_;
 };
 
 }  // namespace ptclean::gridding

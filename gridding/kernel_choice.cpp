@@ -41,13 +41,25 @@ KernelCandidate optimiseBeta(int support, double oversampling) {
 KernelCandidate bestKernelFor(double per_dimension_error, double oversampling) {
   static std::mutex mutex;
   static std::map<std::pair<int, double>, KernelCandidate> cache;
+  static std::map<std::pair<double, double>, KernelCandidate> chosen;
   std::lock_guard lock(mutex);
+  auto done = chosen.find({per_dimension_error, oversampling});
+  if (done != chosen.end()) return done->second;
   for (int support = kMinSupport; support <= kMaxSupport; ++support) {
     auto key = std::make_pair(support, oversampling);
     auto found = cache.find(key);
     if (found == cache.end()) found = cache.emplace(key, optimiseBeta(support, oversampling)).first;
-    if (found->second.error <= per_dimension_error) return found->second;
+    if (found->second.error > per_dimension_error) continue;
+    KernelCandidate candidate = found->second;
+    try {
+      candidate.poly = KernelPolynomial::fit(candidate.kernel, 0.1 * per_dimension_error);
+    } catch (const std::runtime_error&) {
+      continue;
+    }
+    chosen.emplace(std::make_pair(per_dimension_error, oversampling), candidate);
+    return candidate;
   }
+  chosen.emplace(std::make_pair(per_dimension_error, oversampling), KernelCandidate{});
   return {};  // support 0: not reachable at this oversampling
 }
 
@@ -64,7 +76,9 @@ Plan choosePlan(const WorkloadShape& shape, double accuracy) {
   // The error budget is shared by u, v and (with w-correction) w; the kernel is also evaluated
   // by polynomial, and the grid holds float or double.
   const int dims = shape.w_correction ? 3 : 2;
-  const double per_dimension = accuracy / (2.0 * dims);
+  // Measured against the DFT, the worst pixel stays well below the sum of the per-dimension
+  // aliasing estimates (which assume every alias adds in phase), so the budget is split evenly.
+  const double per_dimension = accuracy / dims;
   Plan best;
   best.cost = std::numeric_limits<double>::infinity();
   for (double sigma : kOversamplings) {

@@ -13,9 +13,12 @@ struct KernelCandidate {
   EsKernel kernel;
   double oversampling = 0.0;
   double error = 0.0;  ///< aliasingError per dimension
+  KernelPolynomial poly;  ///< fitted to a tenth of the per-dimension error
 };
 
-/// The smallest-support kernel meeting `per_dimension_error` at this oversampling (cached).
+/// The smallest-support kernel meeting `per_dimension_error` at this oversampling, whose taps a
+/// polynomial also fits to a tenth of it (cached). A kernel with a small beta has a visible
+/// step at its edge that no polynomial follows; such a kernel is passed over.
 KernelCandidate bestKernelFor(double per_dimension_error, double oversampling);
 
 struct WorkloadShape {

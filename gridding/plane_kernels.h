@@ -26,6 +26,15 @@ inline void evaluateTaps(const KernelPolynomial& poly, double t, T* out) {
   for (int j = 0; j < W; ++j) out[j] = T(acc[j]);
 }
 
+/// One tap only: the w-direction needs just the tap of the plane being gridded.
+template <int W>
+inline double evaluateTap(const KernelPolynomial& poly, double t, int j) {
+  const double* c = poly.coeff.data() + j;
+  double acc = c[std::size_t(poly.degree) * W];
+  for (int d = poly.degree - 1; d >= 0; --d) acc = acc * t + c[std::size_t(d) * W];
+  return acc;
+}
+
 /// Taps of one item on plane `plane`: x and y taps, first grid cells, and the w-tap weight.
 template <int W, typename T>
 struct ItemTaps {
@@ -41,9 +50,7 @@ struct ItemTaps {
     evaluateTaps<W, T>(poly, t, kv);
     if (layout.w_correction) {
       long p0 = firstTap(item.w, W, t);
-      T kw_all[W];
-      evaluateTaps<W, T>(poly, t, kw_all);
-      kw = kw_all[long(plane) - p0];
+      kw = T(evaluateTap<W>(poly, t, int(long(plane) - p0)));
     }
   }
 };
@@ -59,18 +66,36 @@ inline void forItemsOnPlane(const BucketedItems& items, const GridLayout& layout
   for (std::size_t i = items.bucket_start[b0]; i < items.bucket_start[b1]; ++i) visit(items.items[i]);
 }
 
+/// The value an item spreads onto grid `g` of a pair: the visibility, or (g = 1) the PSF's.
+inline std::complex<float> itemValue(const Item& item, int g) { return g == 0 ? item.value : item.psf_value; }
+
+/// Floats (or doubles) of one kernel row, re and im interleaved, padded to whole SIMD registers
+/// so that the row update is one short vector loop. The padding taps are zero.
 template <int W, typename T>
+constexpr int paddedRow() {
+  constexpr int lanes = 32 / int(sizeof(T));
+  return ((2 * W + lanes - 1) / lanes) * lanes;
+}
+
+/// Spreads an item onto G grids at once (the dirty image and the PSF share the taps).
+template <int W, typename T, int G>
 inline void spreadItem(const Item& item, const KernelPolynomial& poly, const GridLayout& layout,
-                       std::size_t plane, std::complex<T>* grid) {
+                       std::size_t plane, std::complex<T>* const* grids) {
+  constexpr int P = paddedRow<W, T>();
   ItemTaps<W, T> taps(item, poly, layout, plane);
-  const std::complex<T> value(T(item.value.real()) * taps.kw, T(item.value.imag()) * taps.kw);
   const std::size_t nx = layout.grid_nx;
-  for (int j = 0; j < W; ++j) {
-    const T re = value.real() * taps.kv[j], im = value.imag() * taps.kv[j];
-    T* row = reinterpret_cast<T*>(grid + (taps.sv + j) * nx + taps.su);
+  for (int g = 0; g < G; ++g) {
+    const std::complex<float> v = itemValue(item, g);
+    const T value_re = T(v.real()) * taps.kw, value_im = T(v.imag()) * taps.kw;
+    alignas(32) T row_values[P] = {};
     for (int i = 0; i < W; ++i) {
-      row[2 * i] += re * taps.ku[i];
-      row[2 * i + 1] += im * taps.ku[i];
+      row_values[2 * i] = value_re * taps.ku[i];
+      row_values[2 * i + 1] = value_im * taps.ku[i];
+    }
+    T* row = reinterpret_cast<T*>(grids[g] + taps.sv * nx + taps.su);
+    for (int j = 0; j < W; ++j, row += 2 * nx) {
+      const T kv = taps.kv[j];
+      for (int k = 0; k < P; ++k) row[k] += row_values[k] * kv;
     }
   }
 }
@@ -79,34 +104,36 @@ template <int W, typename T>
 inline std::complex<double> readItem(const Item& item, const KernelPolynomial& poly,
                                      const GridLayout& layout, std::size_t plane,
                                      const std::complex<T>* grid) {
+  constexpr int P = paddedRow<W, T>();
   ItemTaps<W, T> taps(item, poly, layout, plane);
   const std::size_t nx = layout.grid_nx;
-  T re = 0, im = 0;
-  for (int j = 0; j < W; ++j) {
-    const T* row = reinterpret_cast<const T*>(grid + (taps.sv + j) * nx + taps.su);
-    T row_re = 0, row_im = 0;
-    for (int i = 0; i < W; ++i) {
-      row_re += row[2 * i] * taps.ku[i];
-      row_im += row[2 * i + 1] * taps.ku[i];
-    }
-    re += row_re * taps.kv[j];
-    im += row_im * taps.kv[j];
+  alignas(32) T row_taps[P] = {};
+  for (int i = 0; i < W; ++i) row_taps[2 * i] = row_taps[2 * i + 1] = taps.ku[i];
+  alignas(32) T sums[P] = {};
+  const T* row = reinterpret_cast<const T*>(grid + taps.sv * nx + taps.su);
+  for (int j = 0; j < W; ++j, row += 2 * nx) {
+    const T kv = taps.kv[j];
+    for (int k = 0; k < P; ++k) sums[k] += row[k] * row_taps[k] * kv;
   }
+  T re = 0, im = 0;
+  for (int i = 0; i < P / 2; ++i) re += sums[2 * i], im += sums[2 * i + 1];
   return {double(re * taps.kw), double(im * taps.kw)};
 }
 
 /// Wrap-around items (footprint across the grid edge): the slow, modular path.
-template <int W, typename T>
+template <int W, typename T, int G>
 inline void spreadItemWrapped(const Item& item, const KernelPolynomial& poly,
-                              const GridLayout& layout, std::size_t plane, std::complex<T>* grid) {
+                              const GridLayout& layout, std::size_t plane, std::complex<T>* const* grids) {
   ItemTaps<W, T> taps(item, poly, layout, plane);
   const long nx = long(layout.grid_nx), ny = long(layout.grid_ny);
-  const std::complex<T> value = std::complex<T>(item.value) * taps.kw;
-  for (int j = 0; j < W; ++j) {
-    long y = ((taps.sv + j) % ny + ny) % ny;
-    for (int i = 0; i < W; ++i) {
-      long x = ((taps.su + i) % nx + nx) % nx;
-      grid[y * nx + x] += value * (taps.kv[j] * taps.ku[i]);
+  for (int g = 0; g < G; ++g) {
+    const std::complex<T> value = std::complex<T>(itemValue(item, g)) * taps.kw;
+    for (int j = 0; j < W; ++j) {
+      long y = ((taps.sv + j) % ny + ny) % ny;
+      for (int i = 0; i < W; ++i) {
+        long x = ((taps.su + i) % nx + nx) % nx;
+        grids[g][y * nx + x] += value * (taps.kv[j] * taps.ku[i]);
+      }
     }
   }
 }
@@ -130,10 +157,9 @@ inline std::complex<double> readItemWrapped(const Item& item, const KernelPolyno
 
 /// Grids every item touching `plane`. Tiles of one colour (tile x and y parity) are at least one
 /// tile apart, so their footprints never overlap: no locks, and a fixed order of additions.
-template <int W, typename T>
+template <int W, typename T, int G>
 void spreadPlane(const BucketedItems& items, const KernelPolynomial& poly, const GridLayout& layout,
-                 std::size_t plane, FftGrid<T>& grid, int threads) {
-  std::complex<T>* data = grid.data();
+                 std::size_t plane, std::complex<T>* const* data, int threads) {
   for (int colour = 0; colour < 4; ++colour) {
     const std::size_t tx0 = colour & 1, ty0 = colour >> 1;
     const std::size_t ntx = (layout.tiles_x - tx0 + 1) / 2, nty = (layout.tiles_y - ty0 + 1) / 2;
@@ -142,7 +168,7 @@ void spreadPlane(const BucketedItems& items, const KernelPolynomial& poly, const
     for (std::ptrdiff_t k = 0; k < count; ++k) {
       const std::size_t tile = (ty0 + 2 * (std::size_t(k) / ntx)) * layout.tiles_x + tx0 + 2 * (std::size_t(k) % ntx);
       forItemsOnPlane(items, layout, tile, plane,
-                      [&](const Item& item) { spreadItem<W, T>(item, poly, layout, plane, data); });
+                      [&](const Item& item) { spreadItem<W, T, G>(item, poly, layout, plane, data); });
     }
   }
   const std::size_t wrap = layout.wrapBucket();
@@ -151,7 +177,7 @@ void spreadPlane(const BucketedItems& items, const KernelPolynomial& poly, const
     double t;
     long p0 = layout.w_correction ? firstTap(item.w, W, t) : 0;
     long W_w = layout.w_correction ? W : 1;
-    if (long(plane) >= p0 && long(plane) < p0 + W_w) spreadItemWrapped<W, T>(item, poly, layout, plane, data);
+    if (long(plane) >= p0 && long(plane) < p0 + W_w) spreadItemWrapped<W, T, G>(item, poly, layout, plane, data);
   }
 }
 

@@ -56,8 +56,8 @@ DataExtent measureData(std::span<const VisibilityView> views, int threads) {
   return extent;
 }
 
-BucketedItems bucketItems(std::span<const VisibilityView> views, const GridLayout& layout,
-                          const ImageGeometry& geometry, bool with_values, int threads) {
+void bucketItems(std::span<const VisibilityView> views, const GridLayout& layout,
+                 const ImageGeometry& geometry, bool with_values, int threads, BucketedItems& result) {
   const std::vector<RowRef> rows = allRows(views);
   const std::size_t n_buckets = layout.buckets();
   const int W = layout.support;
@@ -83,7 +83,9 @@ BucketedItems bucketItems(std::span<const VisibilityView> views, const GridLayou
     long su = firstTap(gu, W, t) + long(half_u);
     long sv = firstTap(gv, W, t) + long(half_v);
     long p0 = firstTap(item.w, W, t);
-    if (su < 0 || sv < 0 || su + W > long(layout.grid_nx) || sv + W > long(layout.grid_ny))
+    // The fast path writes whole padded rows (up to kRowPadding cells past the taps).
+    if (su < 0 || sv < 0 || su + W + GridLayout::kRowPadding > long(layout.grid_nx) ||
+        sv + W > long(layout.grid_ny))
       return layout.wrapBucket();
     std::size_t tile = std::size_t(sv / GridLayout::kTile) * layout.tiles_x + std::size_t(su / GridLayout::kTile);
     return tile * layout.w_planes + std::size_t(p0);
@@ -91,15 +93,15 @@ BucketedItems bucketItems(std::span<const VisibilityView> views, const GridLayou
 
   const int n_threads = std::max(1, threads);
   std::vector<std::size_t> counts(n_buckets * n_threads, 0);
-  std::vector<std::uint32_t> bucket_of;  // per included visibility, in enumeration order
-  std::vector<std::size_t> first_vis(n_threads + 1, 0);
-  std::vector<std::vector<std::uint32_t>> thread_buckets(n_threads);
+  std::vector<HugeVector<std::uint32_t>> thread_buckets(n_threads);
+  std::vector<long> first_row(n_threads, long(layout.grid_ny)), last_row(n_threads, -1);
 
 #pragma omp parallel num_threads(n_threads)
   {
     const int t = omp_get_thread_num();
     const std::size_t begin = rows.size() * t / n_threads, end = rows.size() * (t + 1) / n_threads;
     auto& mine = thread_buckets[t];
+    if (begin < end) mine.reserve((end - begin) * views[rows[begin].view].n_chan);
     std::size_t* count = counts.data() + std::size_t(t) * n_buckets;
     Item item;
     bool flip;
@@ -110,12 +112,22 @@ BucketedItems bucketItems(std::span<const VisibilityView> views, const GridLayou
         std::size_t b = locate(view, rows[i].row, c, item, flip);
         mine.push_back(std::uint32_t(b));
         ++count[b];
+        if (b == layout.wrapBucket()) {
+          first_row[t] = 0, last_row[t] = long(layout.grid_ny) - 1;
+        } else {
+          double t_unused;
+          const long sv = firstTap(item.v, W, t_unused) + long(half_v);
+          first_row[t] = std::min(first_row[t], sv);
+          last_row[t] = std::max(last_row[t], sv + W - 1);
+        }
       }
     }
   }
 
   // Offsets: bucket-major, then thread order, so each bucket keeps the enumeration order.
-  BucketedItems result;
+  result.row_begin = std::size_t(*std::min_element(first_row.begin(), first_row.end()));
+  result.row_end = std::size_t(*std::max_element(last_row.begin(), last_row.end()) + 1);
+  if (result.row_end <= result.row_begin) result.row_begin = result.row_end = 0;
   result.bucket_start.assign(n_buckets + 1, 0);
   std::vector<std::size_t> offset(n_buckets * n_threads);
   std::size_t running = 0;
@@ -150,18 +162,18 @@ BucketedItems bucketItems(std::span<const VisibilityView> views, const GridLayou
         if (with_values) {
           std::complex<double> value(view.vis[index]);
           if (flip) value = std::conj(value);
-          value *= double(view.weight[index]);
+          std::complex<double> shift = double(view.weight[index]);
           if (layout.w_correction) {
             double w = layout.w_first + item.w * layout.w_step;
-            value *= std::polar(1.0, -2.0 * std::numbers::pi * w * layout.n_shift);
+            shift *= std::polar(1.0, -2.0 * std::numbers::pi * w * layout.n_shift);
           }
-          item.value = std::complex<float>(value);
+          item.value = std::complex<float>(value * shift);
+          item.psf_value = std::complex<float>(shift);
         }
         result.items[next[mine[k++]]++] = item;
       }
     }
   }
-  return result;
 }
 
 }  // namespace ptclean::gridding

@@ -8,6 +8,7 @@
 #include <span>
 #include <vector>
 
+#include "huge_page_allocator.h"
 #include "kernel_choice.h"
 #include "ptclean/gridding/gridder.h"
 
@@ -18,6 +19,7 @@ struct Item {
   double v = 0.0;  ///< along y
   double w = 0.0;  ///< continuous w-plane coordinate: (w - w_first) / w_step
   std::complex<float> value;  ///< invert: weight * V (conjugated when flipped) * e^{-2 pi i w nshift}
+  std::complex<float> psf_value;  ///< invert: the same with V = 1, for the PSF
   std::uint32_t index = 0;    ///< row * n_chan + chan within the view
   std::uint32_t view_and_flip = 0;  ///< view number; top bit set when (u,v,w) were negated
   static constexpr std::uint32_t kFlip = 0x80000000u;
@@ -33,7 +35,8 @@ struct GridLayout {
   double w_step = 1.0;   ///< wavelengths between planes
   double n_shift = 0.0;  ///< the centre of the range of n - 1 over the image
   bool w_correction = true;
-  static constexpr int kTile = 32;  ///< >= the largest support, so same-colour tiles never touch
+  static constexpr int kTile = 32;  ///< > support + padding, so same-colour tiles never touch
+  static constexpr int kRowPadding = 4;  ///< cells a vectorised row may run past the last tap
   std::size_t buckets() const { return tiles_x * tiles_y * w_planes + 1; }  ///< last: wrap-around
   std::size_t wrapBucket() const { return buckets() - 1; }
 };
@@ -56,12 +59,14 @@ struct DataExtent {
 DataExtent measureData(std::span<const VisibilityView> views, int threads);
 
 struct BucketedItems {
-  std::vector<Item> items;
+  HugeVector<Item> items;
   std::vector<std::size_t> bucket_start;  ///< buckets() + 1 offsets into items
+  std::size_t row_begin = 0, row_end = 0;  ///< grid rows that the items touch
 };
 
-/// Builds the items for `layout` and image `geometry`; `with_values` fills Item::value (invert).
-BucketedItems bucketItems(std::span<const VisibilityView> views, const GridLayout& layout,
-                          const ImageGeometry& geometry, bool with_values, int threads);
+/// Builds the items for `layout` and image `geometry` into `out` (whose storage is reused);
+/// `with_values` fills Item::value and Item::psf_value (invert).
+void bucketItems(std::span<const VisibilityView> views, const GridLayout& layout,
+                 const ImageGeometry& geometry, bool with_values, int threads, BucketedItems& out);
 
 }  // namespace ptclean::gridding

@@ -66,13 +66,12 @@ std::vector<RankShare> shareOf(const std::vector<std::unique_ptr<MsReader>>& rea
   return shares;
 }
 
-std::vector<gridding::VisibilityView> viewsOf(const std::vector<SpwBlock>& blocks,
-                                              const std::vector<std::vector<std::complex<float>>>* ones) {
+std::vector<gridding::VisibilityView> viewsOf(const std::vector<SpwBlock>& blocks) {
   std::vector<gridding::VisibilityView> views;
   for (std::size_t b = 0; b < blocks.size(); ++b) {
     const auto& block = blocks[b];
     views.push_back({block.rows(), block.freq_hz.size(), block.uvw_m.data(), block.freq_hz.data(),
-                     ones ? (*ones)[b].data() : block.vis.data(), block.weight.data()});
+                     block.vis.data(), block.weight.data()});
   }
   return views;
 }
@@ -149,14 +148,8 @@ int runImageCommand(const MpiContext& mpi, const std::string& config_file,
   const gridding::ImageGeometry geometry{settings.nx, settings.ny, settings.cell_x_rad, settings.cell_y_rad};
   gridding::Gridder gridder(geometry, {settings.gridder_accuracy, settings.w_correction, threads});
   std::vector<double> psf(settings.nx * settings.ny, 0.0), dirty(psf.size(), 0.0);
-  {
-    std::vector<std::vector<std::complex<float>>> ones;
-    for (const auto& block : blocks) ones.emplace_back(block.vis.size(), std::complex<float>(1.0f));
-    auto views = viewsOf(blocks, &ones);
-    gridder.invert(views, psf);
-  }
-  auto views = viewsOf(blocks, nullptr);
-  gridder.invert(views, dirty);
+  auto views = viewsOf(blocks);
+  gridder.invert(views, dirty, psf);
   if (!blocks.empty()) spdlog::info("gridding: {}", gridder.lastChoice().describe());
   spdlog::info("PSF and dirty image gridded in {:.2f} s", timer.lap());
 

@@ -315,6 +315,9 @@ std::vector<SpwBlock> MsReader::readStokesI(std::size_t begin, std::size_t end, 
       if (!spectrum_col->isDefined(0)) spectrum_col.reset();
     }
 
+    block.uvw_m.reserve(block.uvw_m.size() + 3 * group.nrow());
+    block.vis.reserve(block.vis.size() + group.nrow() * nsel);
+    block.weight.reserve(block.weight.size() + group.nrow() * nsel);
     for (std::size_t start = 0; start < group.nrow(); start += kChunkRows) {
       const std::size_t n = std::min(kChunkRows, std::size_t(group.nrow()) - start);
       Slicer rows_slice(IPosition(1, start), IPosition(1, n));

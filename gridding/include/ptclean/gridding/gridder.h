@@ -71,7 +71,9 @@ class Gridder {
   Gridder& operator=(Gridder&&) noexcept;
 
   /// image[y * nx + x] += Re sum_k weight_k vis_k e^{-2 pi i phi_k(x, y)}: not normalised.
-  void invert(std::span<const VisibilityView> views, std::span<double> image);
+  /// With a non-empty `psf`, also psf += the same with vis = 1, in the same pass.
+  void invert(std::span<const VisibilityView> views, std::span<double> image,
+              std::span<double> psf = {});
 
   /// out[v][row * n_chan + ch] = sum_xy image(x, y) e^{+2 pi i phi(x, y)} where weight != 0,
   /// and 0 where weight == 0: the exact adjoint of invert without the weights.
