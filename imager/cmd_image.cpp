@@ -150,7 +150,12 @@ int runImageCommand(const MpiContext& mpi, const std::string& config_file,
   std::vector<double> psf(settings.nx * settings.ny, 0.0), dirty(psf.size(), 0.0);
   auto views = viewsOf(blocks);
   gridder.invert(views, dirty, psf);
-  if (!blocks.empty()) spdlog::info("gridding: {}", gridder.lastChoice().describe());
+  if (!blocks.empty()) {
+    const auto& t = gridder.lastTimings();
+    spdlog::info("gridding: {}", gridder.lastChoice().describe());
+    spdlog::info("gridding phases: plan {:.2f} s, sort {:.2f} s, grid {:.2f} s, FFT {:.2f} s, image {:.2f} s",
+                 t.plan, t.sort, t.grid, t.fft, t.image);
+  }
   spdlog::info("PSF and dirty image gridded in {:.2f} s", timer.lap());
 
   mpi.sumToRoot(psf);

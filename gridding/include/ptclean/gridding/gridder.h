@@ -47,6 +47,15 @@ struct VisibilityView {
   const float* weight = nullptr;                 ///< n_rows x n_chan; 0 means "skip"
 };
 
+/// Seconds spent in each phase of the last call (for logs and --timings).
+struct GridderTimings {
+  double plan = 0.0;     ///< kernel choice, image-plane tables
+  double sort = 0.0;     ///< visibilities to items, bucketed by tile and w-plane
+  double grid = 0.0;     ///< spreading onto (or reading from) the w-planes
+  double fft = 0.0;
+  double image = 0.0;    ///< phase screens, corrections, accumulation
+};
+
 /// What the gridder chose for the last call; logged by the imager.
 struct KernelChoice {
   int support = 0;
@@ -81,6 +90,7 @@ class Gridder {
                std::span<std::complex<float>* const> out);
 
   const KernelChoice& lastChoice() const;
+  const GridderTimings& lastTimings() const;
   const ImageGeometry& geometry() const;
 
  private:
