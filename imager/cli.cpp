@@ -18,7 +18,7 @@ namespace {
 void printKeys(const std::vector<KeySpec>& keys) {
   for (const auto& key : keys)
     std::printf("%-18s %-14s %s\n", key.name.c_str(),
-                key.default_value.empty() ? "(required)" : key.default_value.c_str(), key.doc.c_str());
+                key.default_value.empty() ? "(unset)" : key.default_value.c_str(), key.doc.c_str());
 }
 
 }  // namespace

@@ -6,7 +6,7 @@ namespace ptclean::imager {
 
 const std::vector<KeySpec>& imageKeys() {
   static const std::vector<KeySpec> keys = {
-      {"vis", KeyType::StringList, "", "MeasurementSet(s) to image: a path or a list of paths"},
+      {"vis", KeyType::StringList, "", "required: MeasurementSet(s) to image, a path or a list of paths"},
       {"datacolumn", KeyType::String, "'corrected'", "data, corrected or model; corrected falls back to data when absent"},
       {"field", KeyType::String, "''", "field selection, CASA syntax"},
       {"spw", KeyType::String, "''", "spectral window and channel selection, e.g. '0:5~60'"},
@@ -17,7 +17,7 @@ const std::vector<KeySpec>& imageKeys() {
       {"observation", KeyType::String, "''", "observation id selection"},
       {"intent", KeyType::String, "''", "scan intent selection, e.g. '*TARGET*'"},
       {"correlation", KeyType::String, "''", "correlations used, e.g. 'RR,LL' ('' = all)"},
-      {"imagename", KeyType::String, "", "output prefix: <imagename>.psf, .residual, .image, .model, .sumwt (+ .fits)"},
+      {"imagename", KeyType::String, "", "required: output prefix, <imagename>.psf, .residual, .image, .model, .sumwt (+ .fits)"},
       {"imsize", KeyType::IntList, "[100]", "image size in pixels: n or [nx, ny]"},
       {"cell", KeyType::Any, "'1arcsec'", "pixel size: '0.5arcsec' or ['0.5arcsec', '0.5arcsec']"},
       {"phasecenter", KeyType::Any, "''", "field id or direction 'J2000 10h08m00 07d30m00' ('' = first field)"},
