@@ -164,7 +164,10 @@ int runImageCommand(const MpiContext& mpi, const std::string& config_file,
 
   collectively(mpi, [&] {
     if (!mpi.isRoot()) return;
-    for (double& p : psf) p /= sum_weights;
+    // The dirty image is normalised by the sum of weights (the DFT definition); the PSF by its
+    // own centre, which equals that sum to the gridder's accuracy, so that it peaks at exactly 1.
+    const double psf_peak = psf[(settings.ny / 2) * settings.nx + settings.nx / 2];
+    for (double& p : psf) p /= psf_peak;
     for (double& d : dirty) d /= sum_weights;
     deconvolution::Beam beam = deconvolution::fitPsfBeam(psf, settings.nx, settings.ny, settings.cell_x_rad,
                                                          settings.cell_y_rad, settings.psfcutoff);

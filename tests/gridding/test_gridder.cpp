@@ -188,3 +188,24 @@ TEST(Gridder, PredictMatchesDftAndIsTheAdjointOfInvert) {
     EXPECT_LE(std::abs(lhs - rhs) / scale, accuracy) << "accuracy " << accuracy;
   }
 }
+
+TEST(Gridder, PsfGriddedAlongsideTheDirtyImageMatchesTheDftOfUnitVisibilities) {
+  auto data = makeData(kWideField, 1500, 4000.0, 4000.0, 6);
+  VisibilityView view = data.view();
+  gridding::Gridder gridder(kWideField, {1e-6, true, 2});
+  std::vector<double> dirty(kWideField.nx * kWideField.ny, 0.0), psf(dirty.size(), 0.0), alone(dirty.size(), 0.0);
+  gridder.invert({&view, 1}, dirty, psf);
+  gridder.invert({&view, 1}, alone);
+  SyntheticData ones = data;
+  std::fill(ones.vis.begin(), ones.vis.end(), std::complex<float>(1.0f));
+  VisibilityView ones_view = ones.view();
+  auto pixels = ptclean::testing::brightAndRandomPixels(psf, kWideField.nx, kWideField.ny, 20, 200, 8);
+  auto exact = ptclean::testing::dftDirty({&ones_view, 1}, kWideField, pixels, true);
+  const double peak = exact[0];
+  double worst = 0.0, difference = 0.0;
+  for (std::size_t i = 0; i < pixels.size(); ++i)
+    worst = std::max(worst, std::abs(psf[pixels[i].y * kWideField.nx + pixels[i].x] - exact[i]));
+  for (std::size_t p = 0; p < dirty.size(); ++p) difference = std::max(difference, std::abs(dirty[p] - alone[p]));
+  EXPECT_LE(worst / peak, 1e-6);
+  EXPECT_EQ(difference, 0.0) << "gridding the PSF alongside must not change the dirty image";
+}
