@@ -5,46 +5,25 @@
 #include <cmath>
 #include <numbers>
 
-#include "dft.h"
-#include "ms_oracle.h"
+#include "image_check.h"
 #include "test_support.h"
 
 using namespace ptclean;
 
 namespace {
 
-struct Comparison {
-  double max_error = 0.0;  ///< relative to the DFT's peak
-  double peak = 0.0;
-};
-
-/// Runs `ptclean image` with `args` and compares <name>.residual.fits with a DFT at the
-/// brightest and at random pixels.
-Comparison imageAndCompare(const std::string& ms, const std::string& imagename, std::size_t n,
-                           double cell_arcsec, const std::string& args, bool with_w) {
+/// Runs `ptclean image` with `args` and compares <name>.residual.fits with a DFT.
+ptclean::testing::DftComparison imageAndCompare(const std::string& ms, const std::string& imagename, std::size_t n,
+                                                double cell_arcsec, const std::string& args, bool with_w) {
   auto run = ptclean::testing::runCommand(ptclean::testing::ptcleanBinary() + " image --set vis=" + ms +
                                           " --set imagename=" + imagename + " --set imsize=" +
                                           std::to_string(n) + " --set cell=" + std::to_string(cell_arcsec) +
                                           "arcsec --set datacolumn=data " + args);
   EXPECT_EQ(run.exit_code, 0) << run.output;
   auto image = ptclean::testing::readFits(imagename + ".residual.fits");
-  auto spws = ptclean::testing::readStokesIOracle(ms, "DATA");
-  std::vector<gridding::VisibilityView> views;
-  double sum_w = 0.0;
-  for (const auto& s : spws) {
-    views.push_back({s.uvw.size() / 3, s.freq.size(), s.uvw.data(), s.freq.data(), s.vis.data(), s.weight.data()});
-    for (float w : s.weight) sum_w += w;
-  }
   const double cell = cell_arcsec * std::numbers::pi / 180.0 / 3600.0;
-  gridding::ImageGeometry g{n, n, cell, cell};
-  auto pixels = ptclean::testing::brightAndRandomPixels(image.pixels, n, n, 25, 300, 42);
-  auto exact = ptclean::testing::dftDirty(views, g, pixels, with_w);
-  Comparison result;
-  for (double& e : exact) e /= sum_w, result.peak = std::max(result.peak, std::abs(e));
-  for (std::size_t i = 0; i < pixels.size(); ++i)
-    result.max_error = std::max(result.max_error, std::abs(image.pixels[pixels[i].y * n + pixels[i].x] - exact[i]));
-  result.max_error /= result.peak;
-  return result;
+  return ptclean::testing::compareWithDft(image.pixels, ptclean::testing::readStokesIOracle(ms, "DATA"),
+                                          {n, n, cell, cell}, with_w);
 }
 
 }  // namespace

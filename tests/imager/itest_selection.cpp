@@ -6,8 +6,7 @@
 #include <filesystem>
 #include <numbers>
 
-#include "dft.h"
-#include "ms_oracle.h"
+#include "image_check.h"
 #include "test_support.h"
 
 using namespace ptclean;
@@ -20,20 +19,8 @@ constexpr double kArcsec = std::numbers::pi / 180.0 / 3600.0;
 double errorAgainstDft(const std::string& fits, const std::vector<ptclean::testing::OracleSpw>& spws,
                        std::size_t n, double cell_arcsec) {
   auto image = ptclean::testing::readFits(fits);
-  std::vector<gridding::VisibilityView> views;
-  double sum_w = 0;
-  for (const auto& s : spws) {
-    views.push_back({s.uvw.size() / 3, s.freq.size(), s.uvw.data(), s.freq.data(), s.vis.data(), s.weight.data()});
-    for (float w : s.weight) sum_w += w;
-  }
-  gridding::ImageGeometry g{n, n, cell_arcsec * kArcsec, cell_arcsec * kArcsec};
-  auto pixels = ptclean::testing::brightAndRandomPixels(image.pixels, n, n, 20, 200, 3);
-  auto exact = ptclean::testing::dftDirty(views, g, pixels, true);
-  double peak = 0, worst = 0;
-  for (double& e : exact) e /= sum_w, peak = std::max(peak, std::abs(e));
-  for (std::size_t i = 0; i < pixels.size(); ++i)
-    worst = std::max(worst, std::abs(image.pixels[pixels[i].y * n + pixels[i].x] - exact[i]));
-  return worst / peak;
+  return ptclean::testing::compareWithDft(image.pixels, spws, {n, n, cell_arcsec * kArcsec, cell_arcsec * kArcsec}, true)
+      .max_error;
 }
 
 }  // namespace

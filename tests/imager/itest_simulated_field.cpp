@@ -5,8 +5,7 @@
 #include <cmath>
 #include <numbers>
 
-#include "dft.h"
-#include "ms_oracle.h"
+#include "image_check.h"
 #include "test_support.h"
 
 using namespace ptclean;
@@ -61,30 +60,12 @@ TEST(SimulatedField, WideFieldWithLongBaselinesMatchesTheDft) {
                         " --set gridder_accuracy=" + std::to_string(accuracy));
     ASSERT_EQ(r.exit_code, 0) << r.output;
     auto image = ptclean::testing::readFits(name + ".residual.fits");
-    auto spws = ptclean::testing::readStokesIOracle(ms, "DATA");
-    std::vector<gridding::VisibilityView> views;
-    double sum_w = 0;
-    for (const auto& s : spws) {
-      views.push_back({s.uvw.size() / 3, s.freq.size(), s.uvw.data(), s.freq.data(), s.vis.data(), s.weight.data()});
-      for (float w : s.weight) sum_w += w;
-    }
-    gridding::ImageGeometry g{1024, 1024, 0.5 * kArcsec, 0.5 * kArcsec};
-    auto pixels = ptclean::testing::brightAndRandomPixels(image.pixels, 1024, 1024, 30, 300, 5);
-    auto exact = ptclean::testing::dftDirty(views, g, pixels, true);
-    auto flat = ptclean::testing::dftDirty(views, g, pixels, false);
-    double peak = 0, error = 0, w_effect = 0;
-    for (std::size_t i = 0; i < pixels.size(); ++i) {
-      exact[i] /= sum_w, flat[i] /= sum_w;
-      peak = std::max(peak, std::abs(exact[i]));
-    }
-    for (std::size_t i = 0; i < pixels.size(); ++i) {
-      error = std::max(error, std::abs(image.pixels[pixels[i].y * 1024 + pixels[i].x] - exact[i]));
-      w_effect = std::max(w_effect, std::abs(exact[i] - flat[i]));
-    }
+    auto check = ptclean::testing::compareWithDft(image.pixels, ptclean::testing::readStokesIOracle(ms, "DATA"),
+                                                  {1024, 1024, 0.5 * kArcsec, 0.5 * kArcsec}, true, true);
     std::printf("wide field, gridder_accuracy %.0e: max error / peak = %.3e (w-term effect %.3e)\n", accuracy,
-                error / peak, w_effect / peak);
-    EXPECT_GT(w_effect / peak, 1e-2) << "the test field should need the w-term";
-    EXPECT_LE(error / peak, tolerance);
+                check.max_error, check.w_effect);
+    EXPECT_GT(check.w_effect, 1e-2) << "the test field should need the w-term";
+    EXPECT_LE(check.max_error, tolerance);
   }
 }
 
