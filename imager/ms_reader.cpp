@@ -265,13 +265,52 @@ MsSummary MsReader::summary() const {
   return summary;
 }
 
+namespace {
+
+/// What one data description needs for Stokes I: its hands, selected channels and output block.
+struct DescriptionSetup {
+  Hands hands;
+  std::vector<int> chans;
+  SpwBlock* block = nullptr;
+};
+
+/// Columns of one table, read in bulk over row ranges.
+struct MainColumns {
+  MainColumns(const casacore::Table& table, const std::string& data_column, bool has_spectrum)
+      : data(table, data_column), flag(table, "FLAG"), weight(table, "WEIGHT"), uvw(table, "UVW"),
+        flag_row(table, "FLAG_ROW"), ant1(table, "ANTENNA1"), ant2(table, "ANTENNA2"),
+        field(table, "FIELD_ID"), dd(table, "DATA_DESC_ID") {
+    if (has_spectrum && table.nrow() > 0) {
+      spectrum.emplace(table, "WEIGHT_SPECTRUM");
+      if (!spectrum->isDefined(0)) spectrum.reset();
+    }
+  }
+  casacore::ArrayColumn<casacore::Complex> data;
+  casacore::ArrayColumn<casacore::Bool> flag;
+  casacore::ArrayColumn<casacore::Float> weight;
+  casacore::ArrayColumn<casacore::Double> uvw;
+  casacore::ScalarColumn<casacore::Bool> flag_row;
+  casacore::ScalarColumn<casacore::Int> ant1, ant2, field, dd;
+  std::optional<casacore::ArrayColumn<casacore::Float>> spectrum;
+  // Buffers reused from chunk to chunk: a fresh multi-MiB array per chunk would be page-faulted
+  // in anew each time.
+  casacore::Array<casacore::Complex> data_buffer;
+  casacore::Array<casacore::Bool> flag_buffer;
+  casacore::Array<casacore::Float> weight_buffer, spectrum_buffer;
+  casacore::Array<casacore::Double> uvw_buffer;
+};
+
+/// Reads rows `slice` of `column` into `buffer`, reusing its storage when the shape is unchanged.
+template <typename Column, typename Buffer>
+void readInto(Column& column, const Slicer& slice, Buffer& buffer) {
+  column.getColumnRange(slice, buffer, true);
+}
+
+}  // namespace
+
 std::vector<SpwBlock> MsReader::readStokesI(std::size_t begin, std::size_t end, const PhaseCentre& centre) const {
-  std::map<int, SpwBlock> blocks;  // by data description
   if (end <= begin) return {};
   const auto& ms = impl_->ms;
-  casacore::Vector<casacore::rownr_t> rows(end - begin);
-  for (std::size_t i = 0; i < rows.size(); ++i) rows[i] = begin + i;
-  casacore::Table mine = impl_->selected(rows);
   casacore::MSDataDescColumns dd_cols(ms.dataDescription());
   casacore::MSSpWindowColumns spw_cols(ms.spectralWindow());
   casacore::MSPolarizationColumns pol_cols(ms.polarization());
@@ -285,81 +324,105 @@ std::vector<SpwBlock> MsReader::readStokesI(std::size_t begin, std::size_t end, 
     }
     return found->second;
   };
+  std::map<int, SpwBlock> blocks;  // by data description
+  std::map<int, DescriptionSetup> setups;
+  auto setupFor = [&](int dd) -> DescriptionSetup& {
+    auto found = setups.find(dd);
+    if (found != setups.end()) return found->second;
+    DescriptionSetup setup;
+    const int spw = dd_cols.spectralWindowId()(dd);
+    setup.hands = parallelHands(pol_cols.corrType()(dd_cols.polarizationId()(dd)), impl_->correlations);
+    setup.chans = impl_->channelsOf(spw);
+    setup.block = &blocks[dd];
+    setup.block->spw = spw;
+    const casacore::Vector<double> all_freqs(spw_cols.chanFreq()(spw));
+    for (int c : setup.chans) setup.block->freq_hz.push_back(all_freqs[c]);
+    // Capacity beyond what is filled is never touched, so costs no memory: reserve for the
+    // case where every row belongs to this description.
+    setup.block->uvw_m.reserve(3 * (end - begin));
+    setup.block->vis.reserve((end - begin) * setup.chans.size());
+    setup.block->weight.reserve((end - begin) * setup.chans.size());
+    return setups.emplace(dd, std::move(setup)).first->second;
+  };
   const bool has_spectrum = ms.tableDesc().isColumn("WEIGHT_SPECTRUM");
 
-  casacore::TableIterator groups(mine, "DATA_DESC_ID");
-  for (; !groups.pastEnd(); groups.next()) {
-    casacore::Table group = groups.table();
-    const int dd = casacore::ScalarColumn<casacore::Int>(group, "DATA_DESC_ID")(0);
-    const int spw = dd_cols.spectralWindowId()(dd);
-    const Hands hands = parallelHands(pol_cols.corrType()(dd_cols.polarizationId()(dd)), impl_->correlations);
-    if (hands.p < 0) continue;  // no usable correlation for Stokes I in this setup
-    const std::vector<int> chans = impl_->channelsOf(spw);
-    const casacore::Vector<double> all_freqs(spw_cols.chanFreq()(spw));
-    SpwBlock& block = blocks[dd];
-    block.spw = spw;
-    if (block.freq_hz.empty())
-      for (int c : chans) block.freq_hz.push_back(all_freqs[c]);
-    const std::size_t nsel = chans.size();
-
-    casacore::ArrayColumn<casacore::Complex> data_col(group, impl_->column);
-    casacore::ArrayColumn<casacore::Bool> flag_col(group, "FLAG");
-    casacore::ArrayColumn<casacore::Float> weight_col(group, "WEIGHT");
-    casacore::ArrayColumn<casacore::Double> uvw_col(group, "UVW");
-    casacore::ScalarColumn<casacore::Bool> flag_row_col(group, "FLAG_ROW");
-    casacore::ScalarColumn<casacore::Int> a1_col(group, "ANTENNA1"), a2_col(group, "ANTENNA2"),
-        field_col(group, "FIELD_ID");
-    std::optional<casacore::ArrayColumn<casacore::Float>> spectrum_col;
-    if (has_spectrum) {
-      spectrum_col.emplace(group, "WEIGHT_SPECTRUM");
-      if (!spectrum_col->isDefined(0)) spectrum_col.reset();
-    }
-
-    block.uvw_m.reserve(block.uvw_m.size() + 3 * group.nrow());
-    block.vis.reserve(block.vis.size() + group.nrow() * nsel);
-    block.weight.reserve(block.weight.size() + group.nrow() * nsel);
-    for (std::size_t start = 0; start < group.nrow(); start += kChunkRows) {
-      const std::size_t n = std::min(kChunkRows, std::size_t(group.nrow()) - start);
-      Slicer rows_slice(IPosition(1, start), IPosition(1, n));
-      auto data = data_col.getColumnRange(rows_slice);
-      auto flags = flag_col.getColumnRange(rows_slice);
-      auto weights = weight_col.getColumnRange(rows_slice);
-      auto uvws = uvw_col.getColumnRange(rows_slice);
-      auto flag_rows = flag_row_col.getColumnRange(rows_slice);
-      auto ant1 = a1_col.getColumnRange(rows_slice), ant2 = a2_col.getColumnRange(rows_slice);
-      auto field_ids = field_col.getColumnRange(rows_slice);
-      casacore::Array<casacore::Float> spectrum;
-      if (spectrum_col) spectrum = spectrum_col->getColumnRange(rows_slice);
-      const std::size_t ncorr = data.shape()[0], nchan = data.shape()[1];
-      const casacore::Complex* d = data.data();
-      const casacore::Bool* f = flags.data();
-      const casacore::Float* w = weights.data();
-      const casacore::Float* ws = spectrum_col ? spectrum.data() : nullptr;
-      const double* uvw = uvws.data();
-      for (std::size_t r = 0; r < n; ++r) {
-        if (flag_rows[r] || ant1[r] == ant2[r]) continue;
-        double rotated[3] = {uvw[3 * r], uvw[3 * r + 1], uvw[3 * r + 2]};
-        const double dw = rotationFor(field_ids[r]).apply(rotated);
-        block.uvw_m.insert(block.uvw_m.end(), rotated, rotated + 3);
-        for (std::size_t k = 0; k < nsel; ++k) {
-          const std::size_t c = std::size_t(chans[k]);
-          const std::size_t base = (r * nchan + c) * ncorr;
-          const std::size_t p = base + hands.p, q = base + (hands.q < 0 ? hands.p : hands.q);
-          float wp = ws ? ws[p] : w[r * ncorr + hands.p];
-          float wq = ws ? ws[q] : w[r * ncorr + (hands.q < 0 ? hands.p : hands.q)];
-          std::complex<float> value = hands.q < 0 ? d[p] : 0.5f * (d[p] + d[q]);
-          float weight = hands.q < 0 ? wp : 4.0f / (1.0f / wp + 1.0f / wq);
-          if (f[p] || f[q] || !(wp > 0.0f) || !(wq > 0.0f) || !std::isfinite(value.real()) ||
-              !std::isfinite(value.imag()))
-            weight = 0.0f, value = 0.0f;
-          if (dw != 0.0 && weight != 0.0f)
-            value *= std::polar(1.0f, float(kTwoPi *
-                                            std::fmod(dw * block.freq_hz[k] / kSpeedOfLight, 1.0)));
-          block.vis.push_back(value);
-          block.weight.push_back(weight);
-        }
+  // Converts rows [start, start + n) of `columns` (all of one data shape) to Stokes I.
+  auto readChunk = [&](MainColumns& columns, std::size_t start, std::size_t n) {
+    Slicer rows_slice(IPosition(1, start), IPosition(1, n));
+    readInto(columns.data, rows_slice, columns.data_buffer);
+    readInto(columns.flag, rows_slice, columns.flag_buffer);
+    readInto(columns.weight, rows_slice, columns.weight_buffer);
+    readInto(columns.uvw, rows_slice, columns.uvw_buffer);
+    const auto& data = columns.data_buffer;
+    const auto& flags = columns.flag_buffer;
+    const auto& weights = columns.weight_buffer;
+    const auto& uvws = columns.uvw_buffer;
+    auto flag_rows = columns.flag_row.getColumnRange(rows_slice);
+    auto ant1 = columns.ant1.getColumnRange(rows_slice), ant2 = columns.ant2.getColumnRange(rows_slice);
+    auto field_ids = columns.field.getColumnRange(rows_slice);
+    auto dds = columns.dd.getColumnRange(rows_slice);
+    if (columns.spectrum) readInto(*columns.spectrum, rows_slice, columns.spectrum_buffer);
+    const auto& spectrum = columns.spectrum_buffer;
+    const std::size_t ncorr = data.shape()[0], nchan = data.shape()[1];
+    const casacore::Complex* d = data.data();
+    const casacore::Bool* f = flags.data();
+    const casacore::Float* w = weights.data();
+    const casacore::Float* ws = columns.spectrum ? spectrum.data() : nullptr;
+    const double* uvw = uvws.data();
+    for (std::size_t r = 0; r < n; ++r) {
+      if (flag_rows[r] || ant1[r] == ant2[r]) continue;
+      DescriptionSetup& setup = setupFor(dds[r]);
+      const Hands& hands = setup.hands;
+      if (hands.p < 0) continue;  // no usable correlation for Stokes I in this setup
+      SpwBlock& block = *setup.block;
+      double rotated[3] = {uvw[3 * r], uvw[3 * r + 1], uvw[3 * r + 2]};
+      const double dw = rotationFor(field_ids[r]).apply(rotated);
+      block.uvw_m.insert(block.uvw_m.end(), rotated, rotated + 3);
+      const int q_index = hands.q < 0 ? hands.p : hands.q;
+      for (std::size_t k = 0; k < setup.chans.size(); ++k) {
+        const std::size_t c = std::size_t(setup.chans[k]);
+        const std::size_t base = (r * nchan + c) * ncorr;
+        const std::size_t p = base + hands.p, q = base + q_index;
+        const float wp = ws ? ws[p] : w[r * ncorr + hands.p];
+        const float wq = ws ? ws[q] : w[r * ncorr + q_index];
+        std::complex<float> value = hands.q < 0 ? d[p] : 0.5f * (d[p] + d[q]);
+        float weight = hands.q < 0 ? wp : 4.0f / (1.0f / wp + 1.0f / wq);
+        if (f[p] || f[q] || !(wp > 0.0f) || !(wq > 0.0f) || !std::isfinite(value.real()) ||
+            !std::isfinite(value.imag()))
+          weight = 0.0f, value = 0.0f;
+        if (dw != 0.0 && weight != 0.0f)
+          value *= std::polar(1.0f, float(kTwoPi * std::fmod(dw * block.freq_hz[k] / kSpeedOfLight, 1.0)));
+        block.vis.push_back(value);
+        block.weight.push_back(weight);
       }
     }
+  };
+  auto readTable = [&](const casacore::Table& table, std::size_t first, std::size_t count) {
+    MainColumns columns(table, impl_->column, has_spectrum);
+    for (std::size_t start = first; start < first + count; start += kChunkRows)
+      readChunk(columns, start, std::min(kChunkRows, first + count - start));
+  };
+
+  // One data shape throughout (the common case): read the rank's rows in place, in order.
+  // Otherwise group the rows by data description first, since a bulk read needs one shape.
+  casacore::ScalarColumn<casacore::Int> dd_column(impl_->selected, "DATA_DESC_ID");
+  std::set<std::pair<std::size_t, std::size_t>> shapes;
+  {
+    std::set<int> dds;
+    for (int dd : dd_column.getColumnRange(Slicer(IPosition(1, begin), IPosition(1, end - begin)))) dds.insert(dd);
+    for (int dd : dds) {
+      const int spw = dd_cols.spectralWindowId()(dd);
+      shapes.emplace(std::size_t(pol_cols.numCorr()(dd_cols.polarizationId()(dd))),
+                     std::size_t(spw_cols.numChan()(spw)));
+    }
+  }
+  if (shapes.size() == 1) {
+    readTable(impl_->selected, begin, end - begin);
+  } else {
+    casacore::Vector<casacore::rownr_t> rows(end - begin);
+    for (std::size_t i = 0; i < rows.size(); ++i) rows[i] = begin + i;
+    casacore::TableIterator groups(impl_->selected(rows), "DATA_DESC_ID");
+    for (; !groups.pastEnd(); groups.next()) readTable(groups.table(), 0, groups.table().nrow());
   }
   std::vector<SpwBlock> out;
   for (auto& [dd, block] : blocks)
