@@ -87,6 +87,7 @@ struct Gridder::Impl {
     layout.w_correction = settings.w_correction;
     if (settings.w_correction) {
       layout.w_planes = plan.w_planes;
+      layout.plane_buckets = plan.w_planes > std::size_t(4 * layout.support) ? plan.w_planes : 1;
       layout.w_step = plan.w_step;
       layout.w_first = extent.w_min - 0.5 * (layout.support - 1) * plan.w_step;
       layout.n_shift = ImagePlane::nMinusOneShift(geometry);

@@ -60,9 +60,19 @@ template <typename Visit>
 inline void forItemsOnPlane(const BucketedItems& items, const GridLayout& layout, std::size_t tile,
                             std::size_t plane, Visit&& visit) {
   const long W = layout.w_correction ? layout.support : 1;
+  if (layout.plane_buckets == 1) {
+    const std::size_t b = tile;
+    for (std::size_t i = items.bucket_start[b]; i < items.bucket_start[b + 1]; ++i) {
+      const Item& item = items.items[i];
+      double t;
+      const long p0 = layout.w_correction ? firstTap(item.w, int(W), t) : 0;
+      if (long(plane) >= p0 && long(plane) < p0 + W) visit(item);
+    }
+    return;
+  }
   const long first = std::max(0L, long(plane) - W + 1);
-  const std::size_t b0 = tile * layout.w_planes + std::size_t(first);
-  const std::size_t b1 = tile * layout.w_planes + plane + 1;
+  const std::size_t b0 = tile * layout.plane_buckets + std::size_t(first);
+  const std::size_t b1 = tile * layout.plane_buckets + plane + 1;
   for (std::size_t i = items.bucket_start[b0]; i < items.bucket_start[b1]; ++i) visit(items.items[i]);
 }
 

@@ -88,7 +88,7 @@ void bucketItems(std::span<const VisibilityView> views, const GridLayout& layout
         sv + W > long(layout.grid_ny))
       return layout.wrapBucket();
     std::size_t tile = std::size_t(sv / GridLayout::kTile) * layout.tiles_x + std::size_t(su / GridLayout::kTile);
-    return tile * layout.w_planes + std::size_t(p0);
+    return tile * layout.plane_buckets + (layout.plane_buckets > 1 ? std::size_t(p0) : 0);
   };
 
   const int n_threads = std::max(1, threads);

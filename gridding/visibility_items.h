@@ -31,13 +31,16 @@ struct GridLayout {
   std::size_t grid_nx = 0, grid_ny = 0;
   std::size_t tiles_x = 0, tiles_y = 0;
   std::size_t w_planes = 1;
+  /// Buckets split by first w-plane only when planes are many more than the kernel support;
+  /// otherwise most items touch most planes, and fewer buckets sort faster.
+  std::size_t plane_buckets = 1;
   double w_first = 0.0;  ///< wavelengths of plane 0
   double w_step = 1.0;   ///< wavelengths between planes
   double n_shift = 0.0;  ///< the centre of the range of n - 1 over the image
   bool w_correction = true;
   static constexpr int kTile = 32;  ///< > support + padding, so same-colour tiles never touch
   static constexpr int kRowPadding = 4;  ///< cells a vectorised row may run past the last tap
-  std::size_t buckets() const { return tiles_x * tiles_y * w_planes + 1; }  ///< last: wrap-around
+  std::size_t buckets() const { return tiles_x * tiles_y * plane_buckets + 1; }  ///< last: wrap-around
   std::size_t wrapBucket() const { return buckets() - 1; }
 };
 
