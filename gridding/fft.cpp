@@ -63,15 +63,20 @@ fftwf_plan planFloat(std::complex<float>* data, std::size_t ny, std::size_t nx, 
 
 template <typename T>
 void FftGrid<T>::Free::operator()(std::complex<T>* p) const {
-  HugePageAllocator<std::complex<T>>().deallocate(p, 0);
+  HugePageAllocator<std::complex<T>>().deallocate(p, count);
 }
 
 template <typename T>
 FftGrid<T>::FftGrid(std::size_t ny, std::size_t nx)
-    : data_(HugePageAllocator<std::complex<T>>().allocate(ny * nx)), ny_(ny), nx_(nx) {}
+    : data_(HugePageAllocator<std::complex<T>>().allocate(ny * nx), Free{ny * nx}), ny_(ny), nx_(nx),
+      fresh_(ny * nx * sizeof(std::complex<T>) >= (std::size_t(2) << 20)) {}
 
 template <typename T>
 void FftGrid<T>::zero(int threads) {
+  if (fresh_) {
+    fresh_ = false;
+    return;
+  }
   std::complex<T>* p = data_.get();
   const std::ptrdiff_t rows = std::ptrdiff_t(ny_);
   const std::size_t nx = nx_;
@@ -82,6 +87,7 @@ void FftGrid<T>::zero(int threads) {
 template <typename T>
 void FftGrid<T>::zeroSupport(std::size_t row_begin, std::size_t row_end, std::size_t col_low,
                              std::size_t col_high, int threads) {
+  fresh_ = false;
   std::complex<T>* p = data_.get();
   const std::size_t nx = nx_;
   const std::ptrdiff_t rows = std::ptrdiff_t(ny_);

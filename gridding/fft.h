@@ -28,10 +28,12 @@ class FftGrid {
 
  private:
   struct Free {
+    std::size_t count = 0;
     void operator()(std::complex<T>* p) const;
   };
   std::unique_ptr<std::complex<T>[], Free> data_;
   std::size_t ny_ = 0, nx_ = 0;
+  bool fresh_ = false;  ///< newly mapped pages are zero already: the first zero() is free
 };
 
 /// forward: out[k] = sum_j in[j] e^{-2 pi i j k / n}; backward: e^{+...}, both unnormalised.

@@ -62,6 +62,7 @@ struct Gridder::Impl {
   BucketedItems items;
   std::unique_ptr<ImagePlane> image_plane;
   GridLayout cached_layout;
+  bool cached_double = false;
   KernelPolynomial poly;
   EsKernel kernel;
 
@@ -103,9 +104,10 @@ struct Gridder::Impl {
       kernel = plan.candidate.kernel;
       poly = plan.candidate.poly;
     }
-    if (!same_planes || !image_plane)
-      image_plane = std::make_unique<ImagePlane>(geometry, layout, kernel, threads);
     use_double = plan.double_precision;
+    if (!same_planes || !image_plane || use_double != cached_double)
+      image_plane = std::make_unique<ImagePlane>(geometry, layout, kernel, use_double, threads);
+    cached_double = use_double;
     cached_layout = layout;
 
     choice.support = layout.support;
@@ -144,13 +146,9 @@ struct Gridder::Impl {
     const int threads = settings.threads;
     FftGrid<T>* grid[G];
     std::complex<T>* data[G];
-    std::vector<double> acc_storage[G];
-    std::vector<double>* acc[G];
     for (int g = 0; g < G; ++g) {
       grid[g] = &gridFor<T>(g, layout);
       data[g] = grid[g]->data();
-      acc_storage[g].assign(geometry.nx * geometry.ny, 0.0);
-      acc[g] = &acc_storage[g];
     }
     const FftSupport support = supportFor(layout);
     image_plane->restartPlanes(threads);
@@ -165,12 +163,7 @@ struct Gridder::Impl {
       timings.grid += watch.lap();
       for (int g = 0; g < G; ++g) prunedFft2d(*grid[g], support, true, threads);
       timings.fft += watch.lap();
-      image_plane->accumulate<T>({grid, std::size_t(G)}, {acc, std::size_t(G)}, threads);
-    }
-    for (int g = 0; g < G; ++g) {
-      image_plane->applyCorrection(acc_storage[g], threads);
-      std::span<double> image = images[g];
-      for (std::size_t p = 0; p < image.size(); ++p) image[p] += acc_storage[g][p];
+      image_plane->accumulate<T>({grid, std::size_t(G)}, {images, std::size_t(G)}, threads);
     }
     timings.image += watch.lap();
   }
@@ -288,8 +281,8 @@ void Gridder::predict(std::span<const VisibilityView> views, std::span<const dou
       double w = layout.w_first + item.w * layout.w_step;
       value *= std::polar(1.0, 2.0 * std::numbers::pi * w * layout.n_shift);
     }
-    if (item.view_and_flip & Item::kFlip) value = std::conj(value);
-    out[item.view_and_flip & ~Item::kFlip][item.index] = std::complex<float>(value);
+    if (item.viewAndFlip() & Item::kFlip) value = std::conj(value);
+    out[item.viewAndFlip() & ~Item::kFlip][item.index()] = std::complex<float>(value);
   }
 }
 

@@ -5,6 +5,7 @@
 
 #include <sys/mman.h>
 
+#include <cstdint>
 #include <cstdlib>
 #include <new>
 #include <vector>
@@ -18,21 +19,38 @@ struct HugePageAllocator {
   template <typename U>
   HugePageAllocator(const HugePageAllocator<U>&) noexcept {}
 
+  static constexpr std::size_t kHuge = std::size_t(2) << 20;
+  static std::size_t roundedSize(std::size_t bytes) { return (bytes + kHuge - 1) / kHuge * kHuge; }
+
   T* allocate(std::size_t n) {
-    constexpr std::size_t kHuge = std::size_t(2) << 20;
     const std::size_t bytes = n * sizeof(T);
     if (bytes < kHuge) {
       void* p = std::aligned_alloc(64, (bytes + 63) / 64 * 64);
       if (!p) throw std::bad_alloc();
       return static_cast<T*>(p);
     }
-    const std::size_t rounded = (bytes + kHuge - 1) / kHuge * kHuge;
-    void* p = std::aligned_alloc(kHuge, rounded);
-    if (!p) throw std::bad_alloc();
+    // Large buffers come straight from mmap, aligned to 2 MiB by trimming an over-sized mapping:
+    // the pages are zero when first touched (FftGrid relies on that) and return to the system
+    // when freed.
+    const std::size_t rounded = roundedSize(bytes);
+    void* raw = mmap(nullptr, rounded + kHuge, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (raw == MAP_FAILED) throw std::bad_alloc();
+    const std::uintptr_t start = reinterpret_cast<std::uintptr_t>(raw);
+    const std::uintptr_t aligned = (start + kHuge - 1) / kHuge * kHuge;
+    if (aligned > start) munmap(raw, aligned - start);
+    const std::uintptr_t end = start + rounded + kHuge;
+    if (end > aligned + rounded) munmap(reinterpret_cast<void*>(aligned + rounded), end - aligned - rounded);
+    void* p = reinterpret_cast<void*>(aligned);
     madvise(p, rounded, MADV_HUGEPAGE);  // advice only: ignoring a failure is right
     return static_cast<T*>(p);
   }
-  void deallocate(T* p, std::size_t) noexcept { std::free(p); }
+  void deallocate(T* p, std::size_t n) noexcept {
+    const std::size_t bytes = n * sizeof(T);
+    if (bytes < kHuge)
+      std::free(p);
+    else
+      munmap(p, roundedSize(bytes));
+  }
   template <typename U>
   bool operator==(const HugePageAllocator<U>&) const noexcept { return true; }
 };

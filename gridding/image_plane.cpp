@@ -33,25 +33,28 @@ double ImagePlane::nMinusOneHalfRange(const ImageGeometry& g) {
 double ImagePlane::nMinusOneShift(const ImageGeometry& g) { return -nMinusOneHalfRange(g); }
 
 ImagePlane::ImagePlane(const ImageGeometry& geometry, const GridLayout& layout,
-                       const EsKernel& kernel, int threads)
-    : geometry_(geometry), layout_(layout) {
+                       const EsKernel& kernel, bool double_phases, int threads)
+    : geometry_(geometry), layout_(layout), double_phases_(double_phases) {
   const std::size_t nx = geometry.nx, ny = geometry.ny;
-  correction_x_.resize(nx);
-  correction_y_.resize(ny);
+  std::vector<double> correction_x(nx), correction_y(ny);
   for (std::size_t x = 0; x < nx; ++x)
-    correction_x_[x] = kernel.fourier((double(x) - double(nx / 2)) / double(layout.grid_nx));
+    correction_x[x] = kernel.fourier((double(x) - double(nx / 2)) / double(layout.grid_nx));
   for (std::size_t y = 0; y < ny; ++y)
-    correction_y_[y] = kernel.fourier((double(y) - double(ny / 2)) / double(layout.grid_ny));
+    correction_y[y] = kernel.fourier((double(y) - double(ny / 2)) / double(layout.grid_ny));
   n_offset_.resize(nx * ny);
-  on_sky_.resize(nx * ny);
+  inverse_correction_.resize(nx * ny);
   // psi_hat along w is needed at every pixel: tabulate it finely (it is smooth on the scale of
   // 1/W) and interpolate, rather than integrate per pixel.
   std::vector<double> w_table;
   double w_table_step = 0.0;
   if (layout.w_correction) {
-    correction_w_.resize(nx * ny);
-    phase_.resize(nx * ny);
-    step_.resize(nx * ny);
+    if (double_phases) {
+      screen_d_.phase.resize(nx * ny);
+      screen_d_.step.resize(nx * ny);
+    } else {
+      screen_f_.phase.resize(nx * ny);
+      screen_f_.step.resize(nx * ny);
+    }
     const std::size_t samples = 4096;
     double widest = 0.0;
     for (double x : {0.0, double(nx - 1)})
@@ -78,11 +81,13 @@ ImagePlane::ImagePlane(const ImageGeometry& geometry, const GridLayout& layout,
       const std::size_t p = std::size_t(y) * nx + x;
       bool on_sky;
       double n1 = nMinusOne(geometry, double(x), double(y), on_sky);
-      on_sky_[p] = on_sky;
       n_offset_[p] = on_sky ? n1 - layout.n_shift : 0.0;
+      double correction = correction_x[x] * correction_y[std::size_t(y)];
+      if (layout.w_correction) correction *= correctionW(layout.w_step * n_offset_[p]);
+      inverse_correction_[p] = on_sky ? 1.0 / correction : 0.0;
       if (layout.w_correction) {
-        correction_w_[p] = correctionW(layout.w_step * n_offset_[p]);
-        step_[p] = std::polar(1.0, -2.0 * std::numbers::pi * layout.w_step * n_offset_[p]);
+        const std::complex<double> step = std::polar(1.0, -2.0 * std::numbers::pi * layout.w_step * n_offset_[p]);
+        if (double_phases) screen_d_.step[p] = step; else screen_f_.step[p] = std::complex<float>(step);
       }
     }
   }
@@ -90,18 +95,21 @@ ImagePlane::ImagePlane(const ImageGeometry& geometry, const GridLayout& layout,
 
 void ImagePlane::restartPlanes(int threads) {
   if (!layout_.w_correction) return;
-  const std::ptrdiff_t n = std::ptrdiff_t(phase_.size());
+  const std::ptrdiff_t n = std::ptrdiff_t(n_offset_.size());
 #pragma omp parallel for num_threads(threads) schedule(static)
-  for (std::ptrdiff_t p = 0; p < n; ++p)
-    phase_[p] = std::polar(1.0, -2.0 * std::numbers::pi * layout_.w_first * n_offset_[p]);
+  for (std::ptrdiff_t p = 0; p < n; ++p) {
+    const std::complex<double> phase = std::polar(1.0, -2.0 * std::numbers::pi * layout_.w_first * n_offset_[p]);
+    if (double_phases_) screen_d_.phase[p] = phase; else screen_f_.phase[p] = std::complex<float>(phase);
+  }
 }
 
 template <typename T>
-void ImagePlane::accumulate(std::span<FftGrid<T>* const> grids, std::span<std::vector<double>* const> acc,
+void ImagePlane::accumulate(std::span<FftGrid<T>* const> grids, std::span<const std::span<double>> images,
                             int threads) {
   const std::size_t nx = geometry_.nx, ny = geometry_.ny;
   const std::ptrdiff_t rows = std::ptrdiff_t(ny);
   const bool w = layout_.w_correction;
+  auto& phases = screen<T>();
 #pragma omp parallel for num_threads(threads) schedule(static)
   for (std::ptrdiff_t y = 0; y < rows; ++y) {
     const long dy = long(y) - long(ny / 2);
@@ -110,13 +118,13 @@ void ImagePlane::accumulate(std::span<FftGrid<T>* const> grids, std::span<std::v
       const long dx = long(x) - long(nx / 2);
       const std::size_t p = std::size_t(y) * nx + x;
       const std::size_t g = grid_row + wrapIndex(dx, layout_.grid_nx);
-      const double sign = checkerSign(dx, dy);
-      const std::complex<double> phase = w ? phase_[p] : std::complex<double>(1.0, 0.0);
+      const double scale = checkerSign(dx, dy) * inverse_correction_[p];
+      const std::complex<double> phase = w ? std::complex<double>(phases.phase[p]) : std::complex<double>(1.0, 0.0);
       for (std::size_t k = 0; k < grids.size(); ++k) {
         const std::complex<double> value(grids[k]->data()[g]);
-        (*acc[k])[p] += sign * (value.real() * phase.real() - value.imag() * phase.imag());
+        images[k][p] += scale * (value.real() * phase.real() - value.imag() * phase.imag());
       }
-      if (w) phase_[p] *= step_[p];
+      if (w) phases.phase[p] *= phases.step[p];
     }
   }
 }
@@ -128,6 +136,7 @@ void ImagePlane::scatter(std::span<const double> corrected, FftGrid<T>& grid, in
   std::complex<T>* data = grid.data();
   const std::ptrdiff_t rows = std::ptrdiff_t(ny);
   const bool w = layout_.w_correction;
+  auto& phases = screen<T>();
 #pragma omp parallel for num_threads(threads) schedule(static)
   for (std::ptrdiff_t y = 0; y < rows; ++y) {
     const long dy = long(y) - long(ny / 2);
@@ -138,8 +147,8 @@ void ImagePlane::scatter(std::span<const double> corrected, FftGrid<T>& grid, in
       const double value = checkerSign(dx, dy) * corrected[p];
       std::complex<double> out(value, 0.0);
       if (w) {
-        out = value * std::conj(phase_[p]);
-        phase_[p] *= step_[p];
+        out = value * std::conj(std::complex<double>(phases.phase[p]));
+        phases.phase[p] *= phases.step[p];
       }
       row[wrapIndex(dx, layout_.grid_nx)] = std::complex<T>(out);
     }
@@ -147,21 +156,13 @@ void ImagePlane::scatter(std::span<const double> corrected, FftGrid<T>& grid, in
 }
 
 void ImagePlane::applyCorrection(std::span<double> image, int threads) const {
-  const std::size_t nx = geometry_.nx, ny = geometry_.ny;
-  const std::ptrdiff_t rows = std::ptrdiff_t(ny);
+  const std::ptrdiff_t n = std::ptrdiff_t(image.size());
 #pragma omp parallel for num_threads(threads) schedule(static)
-  for (std::ptrdiff_t y = 0; y < rows; ++y) {
-    for (std::size_t x = 0; x < nx; ++x) {
-      const std::size_t p = std::size_t(y) * nx + x;
-      double c = correction_x_[x] * correction_y_[std::size_t(y)];
-      if (!correction_w_.empty()) c *= correction_w_[p];
-      image[p] = on_sky_[p] ? image[p] / c : 0.0;
-    }
-  }
+  for (std::ptrdiff_t p = 0; p < n; ++p) image[p] *= inverse_correction_[p];
 }
 
-template void ImagePlane::accumulate<float>(std::span<FftGrid<float>* const>, std::span<std::vector<double>* const>, int);
-template void ImagePlane::accumulate<double>(std::span<FftGrid<double>* const>, std::span<std::vector<double>* const>, int);
+template void ImagePlane::accumulate<float>(std::span<FftGrid<float>* const>, std::span<const std::span<double>>, int);
+template void ImagePlane::accumulate<double>(std::span<FftGrid<double>* const>, std::span<const std::span<double>>, int);
 template void ImagePlane::scatter<float>(std::span<const double>, FftGrid<float>&, int);
 template void ImagePlane::scatter<double>(std::span<const double>, FftGrid<double>&, int);
 

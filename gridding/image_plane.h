@@ -3,6 +3,7 @@
 #pragma once
 
 #include <complex>
+#include <type_traits>
 #include <vector>
 
 #include "es_kernel.h"
@@ -14,16 +15,17 @@ namespace ptclean::gridding {
 
 class ImagePlane {
  public:
+  /// `double_phases`: keep the phase screens in double (for double-precision grids).
   ImagePlane(const ImageGeometry& geometry, const GridLayout& layout, const EsKernel& kernel,
-             int threads);
+             bool double_phases, int threads);
 
   /// Planes are visited in order 0, 1, 2, ...: the phase screen advances by one plane per call.
   void restartPlanes(int threads);
 
-  /// acc[g] += Re( grid_g(x, y) * e^{-2 pi i w_p n''} ) for every image pixel (after a forward
-  /// FFT), for the current plane; then moves to the next plane.
+  /// images[g] += Re( grid_g(x, y) * e^{-2 pi i w_p n''} ) / correction(x, y) for every image
+  /// pixel (after a forward FFT), for the current plane; then moves to the next plane.
   template <typename T>
-  void accumulate(std::span<FftGrid<T>* const> grids, std::span<std::vector<double>* const> acc, int threads);
+  void accumulate(std::span<FftGrid<T>* const> grids, std::span<const std::span<double>> images, int threads);
 
   /// grid(x, y) = image(x, y) * e^{+2 pi i w_p n''} for the current plane, the rest of the grid
   /// zero; then moves to the next plane.
@@ -34,7 +36,7 @@ class ImagePlane {
   std::size_t imageColumnsLow() const { return geometry_.nx - geometry_.nx / 2; }
   std::size_t imageColumnsHigh() const { return geometry_.nx / 2; }
 
-  /// image /= kernel corrections (the last step of invert, the first of predict).
+  /// image /= kernel corrections (the first step of predict); 0 off the sky.
   void applyCorrection(std::span<double> image, int threads) const;
 
   static double nMinusOneShift(const ImageGeometry& geometry);
@@ -43,13 +45,22 @@ class ImagePlane {
  private:
   ImageGeometry geometry_;
   GridLayout layout_;
-  std::vector<double> correction_x_, correction_y_;
-  HugeVector<double> n_offset_;      ///< n - 1 - n_shift per pixel
-  HugeVector<double> correction_w_;  ///< per pixel; empty without w-correction
-  std::vector<unsigned char> on_sky_; ///< 0 where l^2 + m^2 >= 1
+  HugeVector<double> n_offset_;            ///< n - 1 - n_shift per pixel
+  HugeVector<double> inverse_correction_;  ///< 1 / (psi_hat along x, y and w); 0 off the sky
   /// e^{-2 pi i w_p n''} of the current plane, and the factor to the next: updated by
   /// multiplication, since a sine and cosine per pixel per plane would cost more than the FFT.
-  HugeVector<std::complex<double>> phase_, step_;
+  /// Float for float grids (the drift over hundreds of planes stays below 1e-5), else double.
+  template <typename T>
+  struct PhaseScreen {
+    HugeVector<std::complex<T>> phase, step;
+  };
+  PhaseScreen<float> screen_f_;
+  PhaseScreen<double> screen_d_;
+  template <typename T>
+  PhaseScreen<T>& screen() {
+    if constexpr (std::is_same_v<T, float>) return screen_f_; else return screen_d_;
+  }
+  bool double_phases_ = false;
 };
 
 }  // namespace ptclean::gridding

@@ -77,7 +77,7 @@ inline void forItemsOnPlane(const BucketedItems& items, const GridLayout& layout
 }
 
 /// The value an item spreads onto grid `g` of a pair: the visibility, or (g = 1) the PSF's.
-inline std::complex<float> itemValue(const Item& item, int g) { return g == 0 ? item.value : item.psf_value; }
+inline std::complex<float> itemValue(const Item& item, int g) { return g == 0 ? item.value() : item.psfValue(); }
 
 /// Floats (or doubles) of one kernel row, re and im interleaved, padded to whole SIMD registers
 /// so that the row update is one short vector loop. The padding taps are zero.

@@ -157,8 +157,7 @@ void bucketItems(std::span<const VisibilityView> views, const GridLayout& layout
         const std::size_t index = r * view.n_chan + c;
         if (!usable(view.weight[index])) continue;
         locate(view, r, c, item, flip);
-        item.index = std::uint32_t(index);
-        item.view_and_flip = rows[i].view | (flip ? Item::kFlip : 0u);
+        if (!with_values) item.setOrigin(std::uint32_t(index), rows[i].view | (flip ? Item::kFlip : 0u));
         if (with_values) {
           std::complex<double> value(view.vis[index]);
           if (flip) value = std::conj(value);
@@ -167,8 +166,7 @@ void bucketItems(std::span<const VisibilityView> views, const GridLayout& layout
             double w = layout.w_first + item.w * layout.w_step;
             shift *= std::polar(1.0, -2.0 * std::numbers::pi * w * layout.n_shift);
           }
-          item.value = std::complex<float>(value * shift);
-          item.psf_value = std::complex<float>(shift);
+          item.setValues(std::complex<float>(value * shift), std::complex<float>(shift));
         }
         result.items[next[mine[k++]]++] = item;
       }

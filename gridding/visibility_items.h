@@ -3,7 +3,9 @@
 // depend on the thread count (so neither do the images).
 #pragma once
 
+#include <array>
 #include <complex>
+#include <cstring>
 #include <cstdint>
 #include <span>
 #include <vector>
@@ -18,11 +20,30 @@ struct Item {
   double u = 0.0;  ///< continuous grid coordinate along x, in cells, centred on 0
   double v = 0.0;  ///< along y
   double w = 0.0;  ///< continuous w-plane coordinate: (w - w_first) / w_step
-  std::complex<float> value;  ///< invert: weight * V (conjugated when flipped) * e^{-2 pi i w nshift}
-  std::complex<float> psf_value;  ///< invert: the same with V = 1, for the PSF
-  std::uint32_t index = 0;    ///< row * n_chan + chan within the view
-  std::uint32_t view_and_flip = 0;  ///< view number; top bit set when (u,v,w) were negated
+  /// invert: the value to grid, weight * V (conjugated when flipped) * e^{-2 pi i w nshift},
+  /// and the same with V = 1 for the PSF. predict: where the predicted value goes. An item
+  /// serves one of the two, so they share 16 bytes (the items are the gridder's largest buffer).
+  std::array<float, 4> payload{};
   static constexpr std::uint32_t kFlip = 0x80000000u;
+
+  std::complex<float> value() const { return {payload[0], payload[1]}; }
+  std::complex<float> psfValue() const { return {payload[2], payload[3]}; }
+  void setValues(std::complex<float> value, std::complex<float> psf) {
+    payload = {value.real(), value.imag(), psf.real(), psf.imag()};
+  }
+  std::uint32_t index() const { return bits(0); }         ///< row * n_chan + chan in the view
+  std::uint32_t viewAndFlip() const { return bits(1); }   ///< view; kFlip when (u,v,w) were negated
+  void setOrigin(std::uint32_t index, std::uint32_t view_and_flip) {
+    std::memcpy(&payload[0], &index, 4);
+    std::memcpy(&payload[1], &view_and_flip, 4);
+  }
+
+ private:
+  std::uint32_t bits(int k) const {
+    std::uint32_t x;
+    std::memcpy(&x, &payload[k], 4);
+    return x;
+  }
 };
 
 /// Where visibilities fall: the grid, its tiles and the w-planes.
