@@ -91,6 +91,18 @@ void bucketItems(std::span<const VisibilityView> views, const GridLayout& layout
     return tile * layout.plane_buckets + (layout.plane_buckets > 1 ? std::size_t(p0) : 0);
   };
 
+  // Channel spacing per view when it is even (to 1e-12), else 0.
+  std::vector<double> spacing(views.size(), 0.0);
+  for (std::size_t v = 0; v < views.size(); ++v) {
+    const auto& f = views[v].freq_hz;
+    const std::size_t n = views[v].n_chan;
+    if (n < 2) continue;
+    const double step = (f[n - 1] - f[0]) / double(n - 1);
+    bool even = true;
+    for (std::size_t c = 1; c < n && even; ++c) even = std::abs(f[c] - f[0] - double(c) * step) <= 1e-12 * std::abs(f[0]);
+    if (even) spacing[v] = step;
+  }
+
   const int n_threads = std::max(1, threads);
   std::vector<std::size_t> counts(n_buckets * n_threads, 0);
   std::vector<HugeVector<std::uint32_t>> thread_buckets(n_threads);
@@ -153,7 +165,16 @@ void bucketItems(std::span<const VisibilityView> views, const GridLayout& layout
     for (std::size_t i = begin; i < end; ++i) {
       const auto& view = views[rows[i].view];
       const std::size_t r = rows[i].row;
-      for (std::size_t c = 0; c < view.n_chan; ++c) {
+      // e^{-2 pi i |w| nshift}: with evenly spaced channels it advances by a fixed factor from
+      // channel to channel, so one sine and cosine per row serve all of its channels.
+      const double turns_per_hz = -std::abs(view.uvw_m[3 * r + 2]) * layout.n_shift / kSpeedOfLight;
+      const bool by_steps = with_values && layout.w_correction && spacing[rows[i].view] != 0.0;
+      std::complex<double> shift_phase = 1.0, shift_step = 1.0;
+      if (by_steps) {
+        shift_phase = std::polar(1.0, 2.0 * std::numbers::pi * turns_per_hz * view.freq_hz[0]);
+        shift_step = std::polar(1.0, 2.0 * std::numbers::pi * turns_per_hz * spacing[rows[i].view]);
+      }
+      for (std::size_t c = 0; c < view.n_chan; ++c, shift_phase *= shift_step) {
         const std::size_t index = r * view.n_chan + c;
         if (!usable(view.weight[index])) continue;
         locate(view, r, c, item, flip);
@@ -162,9 +183,10 @@ void bucketItems(std::span<const VisibilityView> views, const GridLayout& layout
           std::complex<double> value(view.vis[index]);
           if (flip) value = std::conj(value);
           std::complex<double> shift = double(view.weight[index]);
-          if (layout.w_correction) {
-            double w = layout.w_first + item.w * layout.w_step;
-            shift *= std::polar(1.0, -2.0 * std::numbers::pi * w * layout.n_shift);
+          if (by_steps) {
+            shift *= shift_phase;
+          } else if (layout.w_correction) {
+            shift *= std::polar(1.0, 2.0 * std::numbers::pi * turns_per_hz * view.freq_hz[c]);
           }
           item.setValues(std::complex<float>(value * shift), std::complex<float>(shift));
         }
