@@ -18,47 +18,6 @@ std::mutex& plannerMutex() {
   return mutex;
 }
 
-void initThreadsOnce() {
-  static std::once_flag once;
-  std::call_once(once, [] {
-    fftw_init_threads();
-    fftwf_init_threads();
-  });
-}
-
-using PlanKey = std::tuple<std::size_t, std::size_t, bool, int>;
-
-fftw_plan planDouble(std::complex<double>* data, std::size_t ny, std::size_t nx, bool forward, int threads) {
-  static std::map<PlanKey, fftw_plan> plans;
-  std::lock_guard lock(plannerMutex());
-  initThreadsOnce();
-  PlanKey key{ny, nx, forward, threads};
-  auto found = plans.find(key);
-  if (found != plans.end()) return found->second;
-  fftw_plan_with_nthreads(threads);
-  auto* p = reinterpret_cast<fftw_complex*>(data);
-  // FFTW_ESTIMATE never touches the data, so planning on a live grid is safe.
-  fftw_plan plan = fftw_plan_dft_2d(int(ny), int(nx), p, p, forward ? FFTW_FORWARD : FFTW_BACKWARD,
-                                    FFTW_ESTIMATE);
-  plans.emplace(key, plan);
-  return plan;
-}
-
-fftwf_plan planFloat(std::complex<float>* data, std::size_t ny, std::size_t nx, bool forward, int threads) {
-  static std::map<PlanKey, fftwf_plan> plans;
-  std::lock_guard lock(plannerMutex());
-  initThreadsOnce();
-  PlanKey key{ny, nx, forward, threads};
-  auto found = plans.find(key);
-  if (found != plans.end()) return found->second;
-  fftwf_plan_with_nthreads(threads);
-  auto* p = reinterpret_cast<fftwf_complex*>(data);
-  fftwf_plan plan = fftwf_plan_dft_2d(int(ny), int(nx), p, p, forward ? FFTW_FORWARD : FFTW_BACKWARD,
-                                      FFTW_ESTIMATE);
-  plans.emplace(key, plan);
-  return plan;
-}
-
 }  // namespace
 
 template <typename T>
@@ -101,20 +60,6 @@ void FftGrid<T>::zeroSupport(std::size_t row_begin, std::size_t row_end, std::si
       std::memset(static_cast<void*>(row + nx - col_high), 0, sizeof(std::complex<T>) * col_high);
     }
   }
-}
-
-template <>
-void fft2d<double>(FftGrid<double>& grid, bool forward, int threads) {
-  fftw_plan plan = planDouble(grid.data(), grid.ny(), grid.nx(), forward, threads);
-  auto* p = reinterpret_cast<fftw_complex*>(grid.data());
-  fftw_execute_dft(plan, p, p);
-}
-
-template <>
-void fft2d<float>(FftGrid<float>& grid, bool forward, int threads) {
-  fftwf_plan plan = planFloat(grid.data(), grid.ny(), grid.nx(), forward, threads);
-  auto* p = reinterpret_cast<fftwf_complex*>(grid.data());
-  fftwf_execute_dft(plan, p, p);
 }
 
 namespace {

@@ -36,10 +36,6 @@ class FftGrid {
   bool fresh_ = false;  ///< newly mapped pages are zero already: the first zero() is free
 };
 
-/// forward: out[k] = sum_j in[j] e^{-2 pi i j k / n}; backward: e^{+...}, both unnormalised.
-template <typename T>
-void fft2d(FftGrid<T>& grid, bool forward, int threads);
-
 /// Which part of the grid matters: the rows [row_begin, row_end) that hold (or receive) data, and
 /// the columns [0, col_low) and [nx - col_high, nx) that the image reads (or writes).
 struct FftSupport {
@@ -47,6 +43,7 @@ struct FftSupport {
   std::size_t col_low = 0, col_high = 0;
 };
 
+/// Unnormalised; forward is e^{-2 pi i j k / n}, backward e^{+...}.
 /// forward (grid -> image): rows in the support along x, then the image's columns along y.
 /// backward (image -> grid): the image's columns along y, then the rows in the support along x.
 /// Values outside the support are left unspecified.

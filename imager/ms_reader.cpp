@@ -115,7 +115,6 @@ struct MsReader::Impl {
   casacore::Table selected;
   std::set<int> correlations;
   std::map<int, std::vector<int>> channels;  ///< spw -> selected channel indices
-  std::map<int, PhaseRotation> rotations;   ///< per field, for the current centre
 
   std::vector<int> channelsOf(int spw) const {
     auto found = channels.find(spw);
