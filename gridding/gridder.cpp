@@ -8,6 +8,7 @@
 #include <type_traits>
 
 #include "fft.h"
+#include "ptclean/gridding/stopwatch.h"
 #include "image_plane.h"
 #include "kernel_choice.h"
 #include "plane_kernels.h"
@@ -37,19 +38,6 @@ std::string KernelChoice::describe() const {
       << ", estimated error " << estimated_error;
   return out.str();
 }
-
-class Stopwatch {
- public:
-  double lap() {
-    auto now = std::chrono::steady_clock::now();
-    double seconds = std::chrono::duration<double>(now - last_).count();
-    last_ = now;
-    return seconds;
-  }
-
- private:
-  std::chrono::steady_clock::time_point last_ = std::chrono::steady_clock::now();
-};
 
 struct Gridder::Impl {
   ImageGeometry geometry;

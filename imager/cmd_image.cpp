@@ -14,24 +14,12 @@
 #include "ms_reader.h"
 #include "ptclean/deconvolution/beam_fit.h"
 #include "ptclean/gridding/gridder.h"
+#include "ptclean/gridding/stopwatch.h"
 #include "ptclean/partition/row_shares.h"
 #include "weighting.h"
 
 namespace ptclean::imager {
 namespace {
-
-class PhaseTimer {
- public:
-  double lap() {
-    auto now = std::chrono::steady_clock::now();
-    double seconds = std::chrono::duration<double>(now - last_).count();
-    last_ = now;
-    return seconds;
-  }
-
- private:
-  std::chrono::steady_clock::time_point last_ = std::chrono::steady_clock::now();
-};
 
 /// Runs `step` on every rank; if it throws anywhere, every rank throws RankFailure.
 template <typename Step>
@@ -87,7 +75,7 @@ int threadsPerRank(std::optional<int> requested, const MpiContext& mpi) {
 
 int runImageCommand(const MpiContext& mpi, const std::string& config_file,
                     const std::vector<std::string>& overrides) {
-  PhaseTimer timer;
+  gridding::Stopwatch timer;
   const Config config = Config::load(imageKeys(), config_file, overrides);
   const ImagingSettings settings = imagingSettingsFrom(config);
   const int threads = threadsPerRank(settings.threads, mpi);
