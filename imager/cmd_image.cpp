@@ -10,9 +10,11 @@
 #include "image_writer.h"
 #include "imaging_settings.h"
 #include "log.h"
+#include "major_cycles.h"
 #include "mpi_context.h"
 #include "ms_reader.h"
 #include "ptclean/deconvolution/beam_fit.h"
+#include "ptclean/deconvolution/restore.h"
 #include "ptclean/gridding/gridder.h"
 #include "ptclean/gridding/stopwatch.h"
 #include "ptclean/partition/row_shares.h"
@@ -20,18 +22,6 @@
 
 namespace ptclean::imager {
 namespace {
-
-/// Runs `step` on every rank; if it throws anywhere, every rank throws RankFailure.
-template <typename Step>
-void collectively(const MpiContext& mpi, Step&& step) {
-  std::string error;
-  try {
-    step();
-  } catch (const std::exception& e) {
-    error = e.what();
-  }
-  mpi.checkAll(error.empty(), error);
-}
 
 struct RankShare {
   std::size_t ms = 0, begin = 0, end = 0;
@@ -150,6 +140,7 @@ int runImageCommand(const MpiContext& mpi, const std::string& config_file,
   mpi.sumToRoot(dirty);
   spdlog::info("images reduced to rank 0 in {:.2f} s", timer.lap());
 
+  deconvolution::Beam beam;
   collectively(mpi, [&] {
     if (!mpi.isRoot()) return;
     // The dirty image is normalised by the sum of weights (the DFT definition); the PSF by its
@@ -157,11 +148,24 @@ int runImageCommand(const MpiContext& mpi, const std::string& config_file,
     const double psf_peak = psf[(settings.ny / 2) * settings.nx + settings.nx / 2];
     for (double& p : psf) p /= psf_peak;
     for (double& d : dirty) d /= sum_weights;
-    deconvolution::Beam beam = deconvolution::fitPsfBeam(psf, settings.nx, settings.ny, settings.cell_x_rad,
-                                                         settings.cell_y_rad, settings.psfcutoff);
+    beam = deconvolution::fitPsfBeam(psf, settings.nx, settings.ny, settings.cell_x_rad, settings.cell_y_rad,
+                                     settings.psfcutoff);
     constexpr double kArcsec = 180.0 * 3600.0 / 3.141592653589793;
     spdlog::info("beam {:.4g}\" x {:.4g}\" pa {:.2f} deg; sum of weights {:.6g}", beam.major_rad * kArcsec,
                  beam.minor_rad * kArcsec, beam.pa_rad * 180.0 / 3.141592653589793, sum_weights);
+  });
+
+  // Deconvolution (niter > 0): `dirty` becomes the residual.
+  std::vector<double> model(mpi.isRoot() ? psf.size() : 0, 0.0);
+  CleanOutcome clean = runMajorCycles(mpi, gridder, blocks, settings, threads, sum_weights, psf, dirty, model);
+  if (settings.niter > 0)
+    spdlog::info("stopped after {} iterations in {} major cycle(s): {}", clean.iterations, clean.major_cycles,
+                 clean.stop_reason);
+
+  collectively(mpi, [&] {
+    if (!mpi.isRoot()) return;
+    std::vector<double> restored = deconvolution::restore(model, dirty, settings.nx, settings.ny, settings.cell_x_rad,
+                                                          settings.cell_y_rad, beam, threads);
 
     ImageMetadata meta;
     meta.nx = settings.nx;
@@ -182,10 +186,9 @@ int runImageCommand(const MpiContext& mpi, const std::string& config_file,
     ImageMetadata model_meta = meta;
     model_meta.units = "Jy/pixel";
     model_meta.beam.reset();
-    std::vector<double> model(psf.size(), 0.0);
     outputs->add("psf", meta, psf);
     outputs->add("residual", meta, dirty);
-    outputs->add("image", meta, dirty);  // niter = 0: the restored image is the residual
+    outputs->add("image", meta, restored);  // with niter = 0, the residual
     outputs->add("model", model_meta, model);
     ImageMetadata sumwt_meta = model_meta;
     sumwt_meta.nx = sumwt_meta.ny = 1;

@@ -129,6 +129,10 @@ double parseAngle(const std::string& text, const std::string& what) {
   return parseQuantity(text, what, "rad", "");
 }
 
+double parseFluxDensity(const std::string& text, const std::string& what) {
+  return parseQuantity(text, what, "Jy", "");
+}
+
 double parseFrequency(const std::string& text, const std::string& what) {
   return parseQuantity(text, what, "Hz", "");
 }

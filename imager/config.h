@@ -70,6 +70,8 @@ class Config {
 /// Parses an angle quantity string ("1.5arcsec", "0.1deg", "2mas", "1e-5rad") to radians.
 /// Throws ConfigError naming `what` on a bad unit.
 double parseAngle(const std::string& text, const std::string& what);
+/// Parses a flux density quantity ("0.1mJy", "2Jy") to Jy.
+double parseFluxDensity(const std::string& text, const std::string& what);
 /// Parses a frequency quantity ("1.4GHz", "100kHz") to Hz.
 double parseFrequency(const std::string& text, const std::string& what);
 /// The valid key nearest to `key` by edit distance ("" when nothing is close).

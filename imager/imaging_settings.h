@@ -31,6 +31,15 @@ struct ImagingSettings {
   double robust = 0.5;
   std::vector<double> uvtaper_rad;  ///< [] or [bmaj] or [bmaj, bmin, bpa(rad)] image-plane FWHM
   long niter = 0;
+  std::string deconvolver = "hogbom";
+  double gain = 0.1;
+  double threshold_jy = 0.0;
+  double nsigma = 0.0;
+  long cycleniter = -1;
+  double cyclefactor = 1.0;
+  double minpsffraction = 0.05;
+  double maxpsffraction = 0.8;
+  long nmajor = -1;
   double psfcutoff = 0.35;
   std::optional<int> threads;
 };

@@ -45,4 +45,17 @@ class MpiContext {
   bool initialised_here_ = false;
 };
 
+/// Runs `step` on every rank; if it throws on any rank, every rank throws RankFailure.
+template <typename Step>
+void collectively(const MpiContext& mpi, Step&& step) {
+  std::string error;
+  try {
+    step();
+  } catch (const std::exception& e) {
+    error = e.what();
+    if (error.empty()) error = "unknown error";
+  }
+  mpi.checkAll(error.empty(), error);
+}
+
 }  // namespace ptclean::imager

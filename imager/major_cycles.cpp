@@ -1,0 +1,104 @@
+#include "major_cycles.h"
+
+#include <cmath>
+
+#include "log.h"
+#include "mpi_context.h"
+#include "ptclean/deconvolution/cycle_control.h"
+#include "ptclean/deconvolution/deconvolver.h"
+#include "ptclean/deconvolution/restore.h"
+#include "ptclean/gridding/stopwatch.h"
+
+namespace ptclean::imager {
+
+CleanOutcome runMajorCycles(const MpiContext& mpi, gridding::Gridder& gridder, std::vector<SpwBlock>& blocks,
+                            const ImagingSettings& settings, int threads, double sum_weights,
+                            const std::vector<double>& psf, std::vector<double>& residual,
+                            std::vector<double>& model) {
+  CleanOutcome outcome;
+  if (settings.niter == 0) return outcome;
+  const std::size_t pixels = settings.nx * settings.ny;
+  if (!mpi.isRoot()) model.assign(pixels, 0.0);
+
+  deconvolution::CycleSettings cycle;
+  cycle.niter = settings.niter;
+  cycle.threshold = settings.threshold_jy;
+  cycle.nsigma = settings.nsigma;
+  cycle.cycleniter = settings.cycleniter;
+  cycle.cyclefactor = settings.cyclefactor;
+  cycle.minpsffraction = settings.minpsffraction;
+  cycle.maxpsffraction = settings.maxpsffraction;
+  cycle.nmajor = settings.nmajor;
+  deconvolution::CycleControl control(cycle);
+  auto clean = deconvolution::makeDeconvolver(deconvolution::algorithmFromName(settings.deconvolver));
+  const double sidelobe = mpi.isRoot() ? deconvolution::psfSidelobe(psf, settings.nx, settings.ny) : 0.0;
+  if (mpi.isRoot()) spdlog::info("PSF sidelobe level {:.3f}; deconvolver {}", sidelobe, settings.deconvolver);
+
+  // Per block: the model's visibilities, and the data minus them (what the gridder sees).
+  std::vector<std::vector<std::complex<float>>> predicted(blocks.size()), remaining(blocks.size());
+  for (std::size_t b = 0; b < blocks.size(); ++b) {
+    predicted[b].resize(blocks[b].vis.size());
+    remaining[b].resize(blocks[b].vis.size());
+  }
+
+  gridding::Stopwatch watch;
+  while (true) {
+    double go = 0.0;
+    collectively(mpi, [&] {
+      if (!mpi.isRoot()) return;
+      double peak = 0.0;
+      for (double r : residual) peak = std::max(peak, std::abs(r));
+      const double rms = deconvolution::robustRms(residual);
+      auto plan = control.planMinorCycle(peak, sidelobe, rms);
+      if (plan.stop != deconvolution::StopReason::None) {
+        outcome.stop_reason = deconvolution::describe(plan.stop);
+        return;
+      }
+      auto result = clean->executeMajorIteration({settings.nx, settings.ny, residual, model, psf},
+                                                 {settings.gain, plan.iterations, plan.threshold, threads});
+      control.recordMinorCycle(result.iterations, result.final_peak);
+      spdlog::info("major cycle {}: peak residual {:.4g} Jy/beam, rms {:.3g}, cycle threshold {:.4g}; "
+                   "{} iterations (total {}, left {}), peak now {:.4g}; minor cycle {:.2f} s",
+                   control.majorCyclesDone(), peak, rms, plan.threshold, result.iterations,
+                   control.iterationsDone(), settings.niter - control.iterationsDone(), result.final_peak,
+                   watch.lap());
+      go = 1.0;
+    });
+    mpi.broadcast({&go, 1});
+    if (go == 0.0) break;
+
+    // The major cycle: every rank removes the model from its samples and grids what remains.
+    mpi.broadcast(model);
+    collectively(mpi, [&] {
+      std::vector<gridding::VisibilityView> views;
+      std::vector<std::complex<float>*> outputs;
+      for (std::size_t b = 0; b < blocks.size(); ++b) {
+        const auto& block = blocks[b];
+        views.push_back({block.rows(), block.freq_hz.size(), block.uvw_m.data(), block.freq_hz.data(),
+                         block.vis.data(), block.weight.data()});
+        outputs.push_back(predicted[b].data());
+      }
+      gridder.predict(views, model, outputs);
+      for (std::size_t b = 0; b < blocks.size(); ++b) {
+        for (std::size_t i = 0; i < remaining[b].size(); ++i) remaining[b][i] = blocks[b].vis[i] - predicted[b][i];
+        views[b].vis = remaining[b].data();
+      }
+      std::vector<double> image(pixels, 0.0);
+      gridder.invert(views, image);
+      residual.swap(image);
+    });
+    mpi.sumToRoot(residual);
+    if (mpi.isRoot()) {
+      for (double& r : residual) r /= sum_weights;
+      spdlog::info("major cycle {} (predict, subtract, grid, reduce) {:.2f} s", control.majorCyclesDone(), watch.lap());
+    }
+  }
+  outcome.iterations = control.iterationsDone();
+  outcome.major_cycles = control.majorCyclesDone();
+  std::string reason = outcome.stop_reason;
+  mpi.broadcast(reason);
+  outcome.stop_reason = reason;
+  return outcome;
+}
+
+}  // namespace ptclean::imager

@@ -1,0 +1,30 @@
+// tclean's major and minor cycles across ranks: rank 0 runs the minor cycle on the summed
+// residual and broadcasts the model; every rank predicts it, subtracts it from its own samples,
+// grids the residual; the residual images are summed on rank 0.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "imaging_settings.h"
+#include "ms_reader.h"
+#include "ptclean/gridding/gridder.h"
+
+namespace ptclean::imager {
+
+class MpiContext;
+
+struct CleanOutcome {
+  long iterations = 0;
+  long major_cycles = 0;
+  std::string stop_reason;
+};
+
+/// `residual` (rank 0: the normalised dirty image) and `model` (rank 0: zeros) are updated in
+/// place on rank 0; `psf` is rank 0's normalised PSF. Collective: every rank calls it.
+CleanOutcome runMajorCycles(const MpiContext& mpi, gridding::Gridder& gridder, std::vector<SpwBlock>& blocks,
+                            const ImagingSettings& settings, int threads, double sum_weights,
+                            const std::vector<double>& psf, std::vector<double>& residual,
+                            std::vector<double>& model);
+
+}  // namespace ptclean::imager
