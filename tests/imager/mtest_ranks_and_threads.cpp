@@ -59,3 +59,39 @@ TEST(RanksAndThreads, AFailingRankStopsEveryRankWithOneMessage) {
     ++count;
   EXPECT_EQ(count, 1u) << r.output;
 }
+
+TEST(RanksAndThreads, CleanGivesTheSameImagesForEveryMixAndWeighting) {
+  ptclean::testing::TempDir dir("cleanmix");
+  const std::string ms = dir / "points.ms";
+  auto sim = ptclean::testing::runCommand(
+      ptclean::testing::ptcleanBinary() + " simulate --set vis=" + ms +
+      " --set array=vla --set array_scale=3.28 --set nchan=4 --set nintegrations=10 --set nscans=3"
+      " --set hourangle_span=6h --set hourangle_start=-3h --set 'phasecenter=J2000 12h00m00 40d00m00' --set noise=0.25"
+      " --set 'sources=[{type=\"point\", l=0.0, m=0.0, flux=1.0}, {type=\"point\", l=60.0, m=-40.0, flux=0.5}]'");
+  ASSERT_EQ(sim.exit_code, 0) << sim.output;
+  struct Mix { int ranks, threads; };
+  for (const char* weighting : {"natural", "uniform", "briggs"}) {
+    const std::string args = " image --set vis=" + ms + " --set imsize=192 --set cell=2arcsec --set datacolumn=data"
+                             " --set niter=2000 --set nsigma=3 --set cycleniter=300 --set weighting=" + weighting +
+                             " --set robust=0 --set imagename=";
+    for (Mix mix : {Mix{1, 1}, Mix{1, 2}, Mix{2, 1}, Mix{3, 1}, Mix{2, 2}}) {
+      const std::string name = dir / (std::string(weighting) + std::to_string(mix.ranks) + "x" + std::to_string(mix.threads));
+      const std::string prefix = mix.ranks == 1 ? "" : ptclean::testing::mpirunPrefix(mix.ranks) + " ";
+      auto r = ptclean::testing::runCommand("OMP_NUM_THREADS=" + std::to_string(mix.threads) + " " + prefix +
+                                            ptclean::testing::ptcleanBinary() + args + name);
+      ASSERT_EQ(r.exit_code, 0) << r.output;
+      if (mix.ranks == 1 && mix.threads == 1) continue;
+      const std::string reference = dir / (std::string(weighting) + "1x1");
+      auto image = ptclean::testing::readFits(reference + ".image.fits");
+      double peak = 0;
+      for (double v : image.pixels) peak = std::max(peak, std::abs(v));
+      for (const char* suffix : {".image.fits", ".residual.fits", ".model.fits"}) {
+        auto a = ptclean::testing::readFits(reference + suffix), b = ptclean::testing::readFits(name + suffix);
+        double worst = 0;
+        for (std::size_t i = 0; i < a.pixels.size(); ++i) worst = std::max(worst, std::abs(a.pixels[i] - b.pixels[i]));
+        std::printf("%s %dx%d %s: max difference / peak = %.2e\n", weighting, mix.ranks, mix.threads, suffix, worst / peak);
+        EXPECT_LE(worst / peak, 1e-5) << weighting << " " << mix.ranks << "x" << mix.threads << " " << suffix;
+      }
+    }
+  }
+}
