@@ -35,6 +35,10 @@ int runCli(int argc, char** argv) {
   auto* image = app.add_subcommand("image", "make images from MeasurementSets (keys: `ptclean keys image`)");
   image->add_option("config", config_file, "TOML file of tclean keys")->check(CLI::ExistingFile);
   image->add_option("--set", overrides, "key=value, overriding the config file")->take_all();
+  ImageOptions image_options;
+  image->add_option("--timings", image_options.timings_file, "write seconds per phase per rank to this JSON file");
+  bool no_work_on_client = false;
+  image->add_flag("--no-work-on-client", no_work_on_client, "rank 0 only reduces and deconvolves; the others grid");
 
   int sim_threads = 0;
   auto* simulate = app.add_subcommand("simulate", "write a simulated MeasurementSet (keys: `ptclean keys simulate`)");
@@ -63,7 +67,8 @@ int runCli(int argc, char** argv) {
     if (*image) {
       if (config_file.empty() && overrides.empty())
         throw ConfigError("give a config file or --set vis=... --set imagename=...");
-      return runImageCommand(mpi, config_file, overrides);
+      image_options.work_on_client = !no_work_on_client;
+      return runImageCommand(mpi, config_file, overrides, image_options);
     }
     if (*simulate) {
       int code = 0;

@@ -11,6 +11,7 @@
 #include "imaging_settings.h"
 #include "log.h"
 #include "major_cycles.h"
+#include "run_timings.h"
 #include "mpi_context.h"
 #include "ms_reader.h"
 #include "ptclean/deconvolution/beam_fit.h"
@@ -28,14 +29,20 @@ struct RankShare {
 };
 
 /// This rank's rows: all selected rows of all MSes in order, in blocks balanced by visibility count.
-std::vector<RankShare> shareOf(const std::vector<std::unique_ptr<MsReader>>& readers, const MpiContext& mpi) {
+std::vector<RankShare> shareOf(const std::vector<std::unique_ptr<MsReader>>& readers, const MpiContext& mpi,
+                               bool work_on_client) {
   std::vector<std::size_t> costs, offsets{0};
   for (const auto& reader : readers) {
     auto c = reader->rowCosts();
     costs.insert(costs.end(), c.begin(), c.end());
     offsets.push_back(costs.size());
   }
-  auto block = partition::balancedBlocks(costs, std::size_t(mpi.size()))[std::size_t(mpi.rank())];
+  // Without work on the client, rank 0 takes no rows and the servers share them all.
+  const bool client_idle = !work_on_client && mpi.size() > 1;
+  if (client_idle && mpi.isRoot()) return {};
+  const std::size_t workers = std::size_t(mpi.size()) - (client_idle ? 1 : 0);
+  const std::size_t worker = std::size_t(mpi.rank()) - (client_idle ? 1 : 0);
+  auto block = partition::balancedBlocks(costs, workers)[worker];
   std::vector<RankShare> shares;
   for (std::size_t m = 0; m < readers.size(); ++m) {
     std::size_t begin = std::max(block.begin, offsets[m]), end = std::min(block.end, offsets[m + 1]);
@@ -64,8 +71,9 @@ int threadsPerRank(std::optional<int> requested, const MpiContext& mpi) {
 }
 
 int runImageCommand(const MpiContext& mpi, const std::string& config_file,
-                    const std::vector<std::string>& overrides) {
-  gridding::Stopwatch timer;
+                    const std::vector<std::string>& overrides, const ImageOptions& options) {
+  gridding::Stopwatch timer, wall;
+  RunTimings timings;
   const Config config = Config::load(imageKeys(), config_file, overrides);
   const ImagingSettings settings = imagingSettingsFrom(config);
   const int threads = threadsPerRank(settings.threads, mpi);
@@ -101,7 +109,7 @@ int runImageCommand(const MpiContext& mpi, const std::string& config_file,
 
   std::vector<SpwBlock> blocks;
   collectively(mpi, [&] {
-    for (const auto& share : shareOf(readers, mpi)) {
+    for (const auto& share : shareOf(readers, mpi, options.work_on_client)) {
       auto read = readers[share.ms]->readStokesI(share.begin, share.end, centre);
       for (auto& block : read) blocks.push_back(std::move(block));
     }
@@ -109,7 +117,9 @@ int runImageCommand(const MpiContext& mpi, const std::string& config_file,
   std::size_t samples = 0;
   for (const auto& block : blocks)
     for (float w : block.weight) samples += (w != 0.0f);
-  spdlog::info("read {} Stokes I samples in {:.2f} s", samples, timer.lap());
+  const double read_seconds = timer.lap();
+  timings.add(Phase::Read, read_seconds);
+  spdlog::info("read {} Stokes I samples in {:.2f} s", samples, read_seconds);
 
   if (settings.weighting != Weighting::Natural) {
     WeightDensity density(settings.nx, settings.ny, settings.cell_x_rad, settings.cell_y_rad);
@@ -128,6 +138,11 @@ int runImageCommand(const MpiContext& mpi, const std::string& config_file,
   std::vector<double> psf(settings.nx * settings.ny, 0.0), dirty(psf.size(), 0.0);
   auto views = viewsOf(blocks);
   gridder.invert(views, dirty, psf);
+  {
+    const auto& t = gridder.lastTimings();
+    timings.add(Phase::Grid, t.plan + t.sort + t.grid + t.image);
+    timings.add(Phase::Fft, t.fft);
+  }
   if (!blocks.empty()) {
     const auto& t = gridder.lastTimings();
     spdlog::info("gridding: {}", gridder.lastChoice().describe());
@@ -138,7 +153,9 @@ int runImageCommand(const MpiContext& mpi, const std::string& config_file,
 
   mpi.sumToRoot(psf);
   mpi.sumToRoot(dirty);
-  spdlog::info("images reduced to rank 0 in {:.2f} s", timer.lap());
+  const double reduce_seconds = timer.lap();
+  timings.add(Phase::Reduce, reduce_seconds);
+  spdlog::info("images reduced to rank 0 in {:.2f} s", reduce_seconds);
 
   deconvolution::Beam beam;
   collectively(mpi, [&] {
@@ -157,7 +174,8 @@ int runImageCommand(const MpiContext& mpi, const std::string& config_file,
 
   // Deconvolution (niter > 0): `dirty` becomes the residual.
   std::vector<double> model(mpi.isRoot() ? psf.size() : 0, 0.0);
-  CleanOutcome clean = runMajorCycles(mpi, gridder, blocks, settings, threads, sum_weights, psf, dirty, model);
+  CleanOutcome clean = runMajorCycles(mpi, gridder, blocks, settings, threads, sum_weights, psf, dirty, model, timings);
+  timer.lap();
   if (settings.niter > 0)
     spdlog::info("stopped after {} iterations in {} major cycle(s): {}", clean.iterations, clean.major_cycles,
                  clean.stop_reason);
@@ -196,9 +214,12 @@ int runImageCommand(const MpiContext& mpi, const std::string& config_file,
     std::vector<double> sumwt{sum_weights};
     outputs->add("sumwt", sumwt_meta, sumwt);
     auto written = outputs->commit();
-    spdlog::info("images written in {:.2f} s:", timer.lap());
+    const double write_seconds = timer.lap();
+    timings.add(Phase::Write, write_seconds);
+    spdlog::info("images written in {:.2f} s:", write_seconds);
     for (const auto& path : written) spdlog::info("  {}", path);
   });
+  collectively(mpi, [&] { timings.write(mpi, options.timings_file, threads, wall.lap()); });
   return 0;
 }
 

@@ -24,8 +24,12 @@ class MpiContext;
 
 /// `ptclean image`: reads each rank's share of the data, grids the PSF and the dirty image,
 /// sums them on rank 0 and writes tclean's outputs there. Collective: every rank calls it.
+struct ImageOptions {
+  std::string timings_file;       ///< --timings FILE.json: seconds per phase per rank
+  bool work_on_client = true;     ///< --no-work-on-client: rank 0 grids no data itself
+};
 int runImageCommand(const MpiContext& mpi, const std::string& config_file,
-                    const std::vector<std::string>& overrides);
+                    const std::vector<std::string>& overrides, const ImageOptions& options = {});
 
 /// Threads per rank: the `threads` key, else OMP_NUM_THREADS, else the node's cores shared
 /// among the ranks on that node.

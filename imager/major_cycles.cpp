@@ -14,7 +14,7 @@ namespace ptclean::imager {
 CleanOutcome runMajorCycles(const MpiContext& mpi, gridding::Gridder& gridder, std::vector<SpwBlock>& blocks,
                             const ImagingSettings& settings, int threads, double sum_weights,
                             const std::vector<double>& psf, std::vector<double>& residual,
-                            std::vector<double>& model) {
+                            std::vector<double>& model, RunTimings& timings) {
   CleanOutcome outcome;
   if (settings.niter == 0) return outcome;
   const std::size_t pixels = settings.nx * settings.ny;
@@ -57,11 +57,13 @@ CleanOutcome runMajorCycles(const MpiContext& mpi, gridding::Gridder& gridder, s
       auto result = clean->executeMajorIteration({settings.nx, settings.ny, residual, model, psf},
                                                  {settings.gain, plan.iterations, plan.threshold, threads});
       control.recordMinorCycle(result.iterations, result.final_peak);
+      const double minor_seconds = watch.lap();
+      timings.add(Phase::Minor, minor_seconds);
       spdlog::info("major cycle {}: peak residual {:.4g} Jy/beam, rms {:.3g}, cycle threshold {:.4g}; "
                    "{} iterations (total {}, left {}), peak now {:.4g}; minor cycle {:.2f} s",
                    control.majorCyclesDone(), peak, rms, plan.threshold, result.iterations,
                    control.iterationsDone(), settings.niter - control.iterationsDone(), result.final_peak,
-                   watch.lap());
+                   minor_seconds);
       go = 1.0;
     });
     mpi.broadcast({&go, 1});
@@ -79,15 +81,25 @@ CleanOutcome runMajorCycles(const MpiContext& mpi, gridding::Gridder& gridder, s
         outputs.push_back(predicted[b].data());
       }
       gridder.predict(views, model, outputs);
+      {
+        const auto& t = gridder.lastTimings();
+        timings.add(Phase::Degrid, t.plan + t.sort + t.grid + t.image);
+        timings.add(Phase::Fft, t.fft);
+      }
       for (std::size_t b = 0; b < blocks.size(); ++b) {
         for (std::size_t i = 0; i < remaining[b].size(); ++i) remaining[b][i] = blocks[b].vis[i] - predicted[b][i];
         views[b].vis = remaining[b].data();
       }
       std::vector<double> image(pixels, 0.0);
       gridder.invert(views, image);
+      const auto& t = gridder.lastTimings();
+      timings.add(Phase::Grid, t.plan + t.sort + t.grid + t.image);
+      timings.add(Phase::Fft, t.fft);
       residual.swap(image);
     });
+    gridding::Stopwatch reduce;
     mpi.sumToRoot(residual);
+    timings.add(Phase::Reduce, reduce.lap());
     if (mpi.isRoot()) {
       for (double& r : residual) r /= sum_weights;
       spdlog::info("major cycle {} (predict, subtract, grid, reduce) {:.2f} s", control.majorCyclesDone(), watch.lap());

@@ -9,6 +9,7 @@
 #include "imaging_settings.h"
 #include "ms_reader.h"
 #include "ptclean/gridding/gridder.h"
+#include "run_timings.h"
 
 namespace ptclean::imager {
 
@@ -25,6 +26,6 @@ struct CleanOutcome {
 CleanOutcome runMajorCycles(const MpiContext& mpi, gridding::Gridder& gridder, std::vector<SpwBlock>& blocks,
                             const ImagingSettings& settings, int threads, double sum_weights,
                             const std::vector<double>& psf, std::vector<double>& residual,
-                            std::vector<double>& model);
+                            std::vector<double>& model, RunTimings& timings);
 
 }  // namespace ptclean::imager

@@ -95,3 +95,37 @@ TEST(RanksAndThreads, CleanGivesTheSameImagesForEveryMixAndWeighting) {
     }
   }
 }
+
+TEST(RanksAndThreads, TimingsPerRankAndAnIdleClientGiveTheSameImages) {
+  ptclean::testing::TempDir dir("timings");
+  const std::string ms = dir / "points.ms";
+  auto sim = ptclean::testing::runCommand(
+      ptclean::testing::ptcleanBinary() + " simulate --set vis=" + ms +
+      " --set array=vla --set nchan=2 --set nintegrations=10 --set noise=0.25"
+      " --set 'sources=[{type=\"point\", l=30.0, m=20.0, flux=1.0}]'");
+  ASSERT_EQ(sim.exit_code, 0) << sim.output;
+  const std::string args = " image --set vis=" + ms + " --set imsize=128 --set cell=8arcsec --set datacolumn=data"
+                           " --set niter=500 --set nsigma=3 --set imagename=";
+  auto a = ptclean::testing::runCommand("OMP_NUM_THREADS=1 " + ptclean::testing::mpirunPrefix(3) + " " +
+                                        ptclean::testing::ptcleanBinary() + args + (dir / "busy"));
+  ASSERT_EQ(a.exit_code, 0) << a.output;
+  auto b = ptclean::testing::runCommand("OMP_NUM_THREADS=1 " + ptclean::testing::mpirunPrefix(3) + " " +
+                                        ptclean::testing::ptcleanBinary() + args + (dir / "idle") +
+                                        " --no-work-on-client --timings " + (dir / "t.json"));
+  ASSERT_EQ(b.exit_code, 0) << b.output;
+  EXPECT_NE(b.output.find("[client] read 0 Stokes I samples"), std::string::npos) << b.output;
+  auto x = ptclean::testing::readFits(dir / "busy.image.fits"), y = ptclean::testing::readFits(dir / "idle.image.fits");
+  double peak = 0, worst = 0;
+  for (std::size_t i = 0; i < x.pixels.size(); ++i) {
+    peak = std::max(peak, std::abs(x.pixels[i]));
+    worst = std::max(worst, std::abs(x.pixels[i] - y.pixels[i]));
+  }
+  EXPECT_LE(worst / peak, 1e-5);
+  // The timings file: one entry per rank with every phase.
+  auto json = ptclean::testing::runCommand("/usr/bin/python3 -c \"import json; d=json.load(open('" + (dir / "t.json") +
+                                           "')); print(d['ranks'], len(d['per_rank']), sorted(d['per_rank'][1].keys()),"
+                                           " d['per_rank'][0]['minor'] > 0, d['per_rank'][1]['grid'] > 0)\"");
+  ASSERT_EQ(json.exit_code, 0) << json.output;
+  EXPECT_NE(json.output.find("3 3 ['degrid', 'fft', 'grid', 'minor', 'rank', 'read', 'reduce', 'role', 'write'] True True"),
+            std::string::npos) << json.output;
+}
