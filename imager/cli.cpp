@@ -8,6 +8,7 @@
 #include "commands.h"
 #include "config.h"
 #include "imaging_settings.h"
+#include "interrupts.h"
 #include "log.h"
 #include "ms_simulator.h"
 #include "mpi_context.h"
@@ -58,6 +59,7 @@ int runCli(int argc, char** argv) {
     return code == 0 ? 0 : 2;
   }
   setupLogging(mpi.roleName(), mpi.isRoot(), verbose);
+  installInterruptHandlers();
 
   try {
     if (*keys) {
@@ -85,6 +87,12 @@ int runCli(int argc, char** argv) {
       mpi.checkAll(error.empty(), error);
       return code;
     }
+  } catch (const Interrupted& error) {
+    if (mpi.isRoot()) std::fprintf(stderr, "ptclean: error: %s\n", error.what());
+    return 130;
+  } catch (const RankFailure& error) {
+    if (mpi.isRoot()) std::fprintf(stderr, "ptclean: error: %s\n", error.what());
+    return std::string(error.what()).find("interrupted by") != std::string::npos ? 130 : 1;
   } catch (const ConfigError& error) {
     if (mpi.isRoot()) std::fprintf(stderr, "ptclean: error: %s\n", error.what());
     return 2;

@@ -10,6 +10,7 @@
 #include "image_writer.h"
 #include "imaging_settings.h"
 #include "log.h"
+#include "interrupts.h"
 #include "major_cycles.h"
 #include "run_timings.h"
 #include "mpi_context.h"
@@ -117,6 +118,7 @@ int runImageCommand(const MpiContext& mpi, const std::string& config_file,
   std::size_t samples = 0;
   for (const auto& block : blocks)
     for (float w : block.weight) samples += (w != 0.0f);
+  collectively(mpi, [] { throwIfInterrupted("after reading the data"); });
   const double read_seconds = timer.lap();
   timings.add(Phase::Read, read_seconds);
   spdlog::info("read {} Stokes I samples in {:.2f} s", samples, read_seconds);
@@ -151,6 +153,7 @@ int runImageCommand(const MpiContext& mpi, const std::string& config_file,
   }
   spdlog::info("PSF and dirty image gridded in {:.2f} s", timer.lap());
 
+  collectively(mpi, [] { throwIfInterrupted("after gridding the dirty image"); });
   mpi.sumToRoot(psf);
   mpi.sumToRoot(dirty);
   const double reduce_seconds = timer.lap();
@@ -213,6 +216,7 @@ int runImageCommand(const MpiContext& mpi, const std::string& config_file,
     sumwt_meta.units = "";
     std::vector<double> sumwt{sum_weights};
     outputs->add("sumwt", sumwt_meta, sumwt);
+    throwIfInterrupted("while writing the images");
     auto written = outputs->commit();
     const double write_seconds = timer.lap();
     timings.add(Phase::Write, write_seconds);

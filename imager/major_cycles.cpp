@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "interrupts.h"
 #include "log.h"
 #include "mpi_context.h"
 #include "ptclean/deconvolution/cycle_control.h"
@@ -44,6 +45,7 @@ CleanOutcome runMajorCycles(const MpiContext& mpi, gridding::Gridder& gridder, s
   gridding::Stopwatch watch;
   while (true) {
     double go = 0.0;
+    collectively(mpi, [&] { throwIfInterrupted("after major cycle " + std::to_string(control.majorCyclesDone())); });
     collectively(mpi, [&] {
       if (!mpi.isRoot()) return;
       double peak = 0.0;
