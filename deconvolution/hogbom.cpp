@@ -1,16 +1,44 @@
 #include "hogbom.h"
 
 #include <cmath>
+#include <vector>
 
 #include "image_ops.h"
 
 namespace ptclean::deconvolution {
+namespace {
+
+double rowPeak(const double* row, std::size_t nx) {
+  double largest = 0.0;
+  for (std::size_t i = 0; i < nx; ++i) largest = std::max(largest, std::abs(row[i]));
+  return largest;
+}
+
+}  // namespace
 
 MinorCycleResult Hogbom::executeMajorIteration(const DeconvolutionImages& images,
                                                const MinorCycleSettings& settings) {
   settings.validate();
+  const std::size_t nx = images.nx, ny = images.ny;
+  double* residual = images.residual.data();
+  // The largest |value| of every row, kept up to date as rows change: the peak search then reads
+  // ny numbers and one row instead of the whole image, and the subtraction that changes a row
+  // also measures it (one pass over memory instead of two).
+  std::vector<double> row_max(ny);
+  for (std::size_t y = 0; y < ny; ++y) row_max[y] = rowPeak(residual + y * nx, nx);
+  auto findPeakFromRows = [&]() {
+    std::size_t best_row = 0;
+    for (std::size_t y = 1; y < ny; ++y)
+      if (row_max[y] > row_max[best_row]) best_row = y;
+    const double* row = residual + best_row * nx;
+    std::size_t best = 0;
+    for (std::size_t x = 1; x < nx; ++x)
+      if (std::abs(row[x]) > std::abs(row[best])) best = x;
+    return Peak{best_row * nx + best, row[best]};
+  };
+
   MinorCycleResult result;
-  Peak peak = findPeak(images.residual, settings.threads);
+  Peak peak = findPeakFromRows();
   result.start_peak = std::abs(peak.value);
   double smallest = result.start_peak;
   while (result.iterations < settings.max_iterations) {
@@ -20,10 +48,20 @@ MinorCycleResult Hogbom::executeMajorIteration(const DeconvolutionImages& images
     }
     const double component = settings.gain * peak.value;
     images.model[peak.index] += component;
-    subtractShiftedPsf(images.residual, images.psf, images.nx, images.ny, peak.index % images.nx,
-                       peak.index / images.nx, component, settings.threads);
+    const std::size_t px = peak.index % nx, py = peak.index / nx;
+    // Image pixel (i, j) takes psf pixel (i - px + nx/2, j - py + ny/2) where that exists.
+    const long dx = long(nx / 2) - long(px), dy = long(ny / 2) - long(py);
+    const long i0 = std::max(0L, -dx), i1 = std::min(long(nx), long(nx) - dx);
+    const long j0 = std::max(0L, -dy), j1 = std::min(long(ny), long(ny) - dy);
+#pragma omp parallel for num_threads(settings.threads) schedule(static) if ((j1 - j0) * (i1 - i0) > 65536)
+    for (long j = j0; j < j1; ++j) {
+      double* row = residual + std::size_t(j) * nx;
+      const double* prow = images.psf.data() + std::size_t(j + dy) * nx + dx;
+      for (long i = i0; i < i1; ++i) row[i] -= component * prow[i];
+      row_max[std::size_t(j)] = rowPeak(row, nx);
+    }
     ++result.iterations;
-    peak = findPeak(images.residual, settings.threads);
+    peak = findPeakFromRows();
     smallest = std::min(smallest, std::abs(peak.value));
   }
   result.final_peak = std::abs(peak.value);
