@@ -140,11 +140,7 @@ int runImageCommand(const MpiContext& mpi, const std::string& config_file,
   std::vector<double> psf(settings.nx * settings.ny, 0.0), dirty(psf.size(), 0.0);
   auto views = viewsOf(blocks);
   gridder.invert(views, dirty, psf);
-  {
-    const auto& t = gridder.lastTimings();
-    timings.add(Phase::Grid, t.plan + t.sort + t.grid + t.image);
-    timings.add(Phase::Fft, t.fft);
-  }
+  timings.addGridder(Phase::Grid, gridder.lastTimings());
   if (!blocks.empty()) {
     const auto& t = gridder.lastTimings();
     spdlog::info("gridding: {}", gridder.lastChoice().describe());

@@ -83,20 +83,14 @@ CleanOutcome runMajorCycles(const MpiContext& mpi, gridding::Gridder& gridder, s
         outputs.push_back(predicted[b].data());
       }
       gridder.predict(views, model, outputs);
-      {
-        const auto& t = gridder.lastTimings();
-        timings.add(Phase::Degrid, t.plan + t.sort + t.grid + t.image);
-        timings.add(Phase::Fft, t.fft);
-      }
+      timings.addGridder(Phase::Degrid, gridder.lastTimings());
       for (std::size_t b = 0; b < blocks.size(); ++b) {
         for (std::size_t i = 0; i < remaining[b].size(); ++i) remaining[b][i] = blocks[b].vis[i] - predicted[b][i];
         views[b].vis = remaining[b].data();
       }
       std::vector<double> image(pixels, 0.0);
       gridder.invert(views, image);
-      const auto& t = gridder.lastTimings();
-      timings.add(Phase::Grid, t.plan + t.sort + t.grid + t.image);
-      timings.add(Phase::Fft, t.fft);
+      timings.addGridder(Phase::Grid, gridder.lastTimings());
       residual.swap(image);
     });
     gridding::Stopwatch reduce;

@@ -6,6 +6,8 @@
 #include <array>
 #include <string>
 
+#include "ptclean/gridding/gridder.h"
+
 namespace ptclean::imager {
 
 class MpiContext;
@@ -15,6 +17,11 @@ enum class Phase { Read, Grid, Fft, Reduce, Minor, Degrid, Write, Count };
 class RunTimings {
  public:
   void add(Phase phase, double seconds) { seconds_[std::size_t(phase)] += seconds; }
+  /// A gridder call's time: its FFTs under Fft, the rest under `phase` (Grid or Degrid).
+  void addGridder(Phase phase, const gridding::GridderTimings& t) {
+    add(phase, t.plan + t.sort + t.grid + t.image);
+    add(Phase::Fft, t.fft);
+  }
   double get(Phase phase) const { return seconds_[std::size_t(phase)]; }
   /// Collective: gathers every rank's phases and, on rank 0, writes `path` (through a
   /// temporary file and a rename). Does nothing when `path` is empty.
