@@ -35,7 +35,7 @@ MinorCycleResult Clark::executeMajorIteration(const DeconvolutionImages& images,
   settings.validate();
   const std::size_t nx = images.nx, ny = images.ny;
   MinorCycleResult result;
-  Peak peak = findPeak(images.residual, settings.threads);
+  Peak peak = findPeak(images.residual, images.mask, settings.threads);
   result.start_peak = std::abs(peak.value);
   const double sidelobe = sidelobeOutsidePatch(images.psf, nx, ny, kPatchHalfWidth);
   double smallest = result.start_peak;
@@ -44,7 +44,7 @@ MinorCycleResult Clark::executeMajorIteration(const DeconvolutionImages& images,
     const double limit = std::max(settings.threshold, std::abs(peak.value) * sidelobe);
     std::vector<Active> active;
     for (std::size_t i = 0; i < images.residual.size(); ++i)
-      if (std::abs(images.residual[i]) > limit) active.push_back({i % nx, i / nx, images.residual[i]});
+      if (std::abs(images.residual[i]) > limit && (images.mask.empty() || images.mask[i])) active.push_back({i % nx, i / nx, images.residual[i]});
     std::map<std::size_t, double> components;  // pixel -> flux added in this pass
     double lowest_in_pass = std::abs(peak.value);
     while (result.iterations < settings.max_iterations && !active.empty()) {
@@ -73,7 +73,7 @@ MinorCycleResult Clark::executeMajorIteration(const DeconvolutionImages& images,
       images.model[index] += flux;
       subtractShiftedPsf(images.residual, images.psf, nx, ny, index % nx, index / nx, flux, settings.threads);
     }
-    peak = findPeak(images.residual, settings.threads);
+    peak = findPeak(images.residual, images.mask, settings.threads);
     smallest = std::min(smallest, std::abs(peak.value));
     if (std::abs(peak.value) >= before) break;  // no progress: the caller sees the final peak
   }

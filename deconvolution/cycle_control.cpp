@@ -24,6 +24,7 @@ std::string describe(StopReason reason) {
     case StopReason::Threshold: return "Reached global stopping threshold (threshold)";
     case StopReason::NSigma: return "Reached n-sigma threshold (nsigma)";
     case StopReason::MajorCycleLimit: return "Reached the maximum number of major cycles (nmajor)";
+    case StopReason::ZeroMask: return "Reached zero mask (the mask selects no pixel)";
     case StopReason::Diverging: return "Peak residual increased by more than 3 times from the lowest so far (divergence)";
   }
   return "unknown";

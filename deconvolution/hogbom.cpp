@@ -1,6 +1,7 @@
 #include "hogbom.h"
 
 #include <cmath>
+#include <cstdint>
 #include <vector>
 
 #include "image_ops.h"
@@ -14,6 +15,12 @@ double rowPeak(const double* row, std::size_t nx) {
   return largest;
 }
 
+double maskedRowPeak(const double* row, const std::uint8_t* mask, std::size_t nx) {
+  double largest = 0.0;
+  for (std::size_t i = 0; i < nx; ++i) largest = std::max(largest, mask[i] ? std::abs(row[i]) : 0.0);
+  return largest;
+}
+
 }  // namespace
 
 MinorCycleResult Hogbom::executeMajorIteration(const DeconvolutionImages& images,
@@ -24,17 +31,25 @@ MinorCycleResult Hogbom::executeMajorIteration(const DeconvolutionImages& images
   // The largest |value| of every row, kept up to date as rows change: the peak search then reads
   // ny numbers and one row instead of the whole image, and the subtraction that changes a row
   // also measures it (one pass over memory instead of two).
+  const std::uint8_t* mask = images.mask.empty() ? nullptr : images.mask.data();
+  auto measureRow = [&](std::size_t y) {
+    return mask ? maskedRowPeak(residual + y * nx, mask + y * nx, nx) : rowPeak(residual + y * nx, nx);
+  };
   std::vector<double> row_max(ny);
-  for (std::size_t y = 0; y < ny; ++y) row_max[y] = rowPeak(residual + y * nx, nx);
+  for (std::size_t y = 0; y < ny; ++y) row_max[y] = measureRow(y);
   auto findPeakFromRows = [&]() {
     std::size_t best_row = 0;
     for (std::size_t y = 1; y < ny; ++y)
       if (row_max[y] > row_max[best_row]) best_row = y;
     const double* row = residual + best_row * nx;
+    const std::uint8_t* row_mask = mask ? mask + best_row * nx : nullptr;
     std::size_t best = 0;
-    for (std::size_t x = 1; x < nx; ++x)
-      if (std::abs(row[x]) > std::abs(row[best])) best = x;
-    return Peak{best_row * nx + best, row[best]};
+    double best_abs = -1.0;
+    for (std::size_t x = 0; x < nx; ++x) {
+      const double a = (row_mask && !row_mask[x]) ? 0.0 : std::abs(row[x]);
+      if (a > best_abs) best_abs = a, best = x;
+    }
+    return Peak{best_row * nx + best, best_abs > 0.0 ? row[best] : 0.0};
   };
 
   MinorCycleResult result;
@@ -58,7 +73,7 @@ MinorCycleResult Hogbom::executeMajorIteration(const DeconvolutionImages& images
       double* row = residual + std::size_t(j) * nx;
       const double* prow = images.psf.data() + std::size_t(j + dy) * nx + dx;
       for (long i = i0; i < i1; ++i) row[i] -= component * prow[i];
-      row_max[std::size_t(j)] = rowPeak(row, nx);
+      row_max[std::size_t(j)] = measureRow(std::size_t(j));
     }
     ++result.iterations;
     peak = findPeakFromRows();

@@ -7,7 +7,7 @@
 
 namespace ptclean::deconvolution {
 
-Peak findPeak(std::span<const double> image, int threads) {
+Peak findPeak(std::span<const double> image, std::span<const std::uint8_t> mask, int threads) {
   const int n_threads = std::max(1, threads);
   std::vector<Peak> best(n_threads);
   const std::size_t n = image.size();
@@ -18,8 +18,8 @@ Peak findPeak(std::span<const double> image, int threads) {
     Peak mine{begin, 0.0};
     double largest = -1.0;
     for (std::size_t i = begin; i < end; ++i) {
-      const double a = std::abs(image[i]);
-      if (a > largest) largest = a, mine = {i, image[i]};
+      const double a = (mask.empty() || mask[i]) ? std::abs(image[i]) : 0.0;
+      if (a > largest) largest = a, mine = {i, a > 0.0 ? image[i] : 0.0};
     }
     best[t] = mine;
   }

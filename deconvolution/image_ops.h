@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <span>
 
 namespace ptclean::deconvolution {
@@ -11,8 +12,9 @@ struct Peak {
   double value = 0.0;  ///< signed value at the peak of |image|
 };
 
-/// The pixel of largest |value| (the first one on ties, whatever the thread count).
-Peak findPeak(std::span<const double> image, int threads);
+/// The pixel of largest |value| (the first one on ties, whatever the thread count), among those
+/// where `mask` is non-zero (an empty mask means everywhere; value 0 when the mask is all zero).
+Peak findPeak(std::span<const double> image, std::span<const std::uint8_t> mask, int threads);
 
 /// image -= scale * psf shifted so that its centre (nx/2, ny/2) lands on pixel (x, y).
 void subtractShiftedPsf(std::span<double> image, std::span<const double> psf, std::size_t nx,

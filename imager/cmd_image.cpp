@@ -6,6 +6,7 @@
 #include <sstream>
 #include <thread>
 
+#include "clean_mask.h"
 #include "commands.h"
 #include "image_writer.h"
 #include "imaging_settings.h"
@@ -14,24 +15,21 @@
 #include "major_cycles.h"
 #include "run_timings.h"
 #include "mpi_context.h"
+#include "save_model.h"
 #include "ms_reader.h"
 #include "ptclean/deconvolution/beam_fit.h"
 #include "ptclean/deconvolution/restore.h"
 #include "ptclean/gridding/gridder.h"
 #include "ptclean/gridding/stopwatch.h"
 #include "ptclean/partition/row_shares.h"
-#include "weighting.h"
+#include "visibility_source.h"
 
 namespace ptclean::imager {
 namespace {
 
-struct RankShare {
-  std::size_t ms = 0, begin = 0, end = 0;
-};
-
 /// This rank's rows: all selected rows of all MSes in order, in blocks balanced by visibility count.
-std::vector<RankShare> shareOf(const std::vector<std::unique_ptr<MsReader>>& readers, const MpiContext& mpi,
-                               bool work_on_client) {
+std::vector<RowShare> shareOf(const std::vector<std::unique_ptr<MsReader>>& readers, const MpiContext& mpi,
+                              bool work_on_client) {
   std::vector<std::size_t> costs, offsets{0};
   for (const auto& reader : readers) {
     auto c = reader->rowCosts();
@@ -44,7 +42,7 @@ std::vector<RankShare> shareOf(const std::vector<std::unique_ptr<MsReader>>& rea
   const std::size_t workers = std::size_t(mpi.size()) - (client_idle ? 1 : 0);
   const std::size_t worker = std::size_t(mpi.rank()) - (client_idle ? 1 : 0);
   auto block = partition::balancedBlocks(costs, workers)[worker];
-  std::vector<RankShare> shares;
+  std::vector<RowShare> shares;
   for (std::size_t m = 0; m < readers.size(); ++m) {
     std::size_t begin = std::max(block.begin, offsets[m]), end = std::min(block.end, offsets[m + 1]);
     if (begin < end) shares.push_back({m, begin - offsets[m], end - offsets[m]});
@@ -89,9 +87,12 @@ int runImageCommand(const MpiContext& mpi, const std::string& config_file,
   std::vector<std::unique_ptr<MsReader>> readers;
   PhaseCentre centre;
   MsSummary summary;
-  collectively(mpi, [&] {
+  auto openReaders = [&] {
     for (const auto& path : settings.vis)
       readers.push_back(std::make_unique<MsReader>(path, settings.selection, settings.datacolumn));
+  };
+  collectively(mpi, [&] {
+    openReaders();
     centre = settings.phasecenter.empty() ? readers[0]->defaultPhaseCentre()
                                           : parsePhaseCentre(settings.phasecenter, settings.vis[0]);
     summary = readers[0]->summary();
@@ -108,45 +109,43 @@ int runImageCommand(const MpiContext& mpi, const std::string& config_file,
       for (const auto& note : reader->notes()) spdlog::info("{}", note);
     }
 
-  std::vector<SpwBlock> blocks;
+  std::unique_ptr<VisibilitySource> source;
   collectively(mpi, [&] {
-    for (const auto& share : shareOf(readers, mpi, options.work_on_client)) {
-      auto read = readers[share.ms]->readStokesI(share.begin, share.end, centre);
-      for (auto& block : read) blocks.push_back(std::move(block));
-    }
+    source = std::make_unique<VisibilitySource>(readers, shareOf(readers, mpi, options.work_on_client), centre,
+                                                settings.max_memory_bytes);
   });
-  std::size_t samples = 0;
-  for (const auto& block : blocks)
-    for (float w : block.weight) samples += (w != 0.0f);
+  constexpr double kGB = 1e9;
+  if (source->streaming())
+    spdlog::info("streaming mode: this rank's {} samples need {:.2f} GB, over max_memory {:.2f} GB; the MS is read "
+                 "in chunks on every pass", source->samples(), source->bytesInMemory() / kGB, settings.max_memory_bytes / kGB);
+  else
+    spdlog::info("memory mode: this rank's {} samples kept in memory ({:.2f} GB) across major cycles",
+                 source->samples(), source->bytesInMemory() / kGB);
   collectively(mpi, [] { throwIfInterrupted("after reading the data"); });
   const double read_seconds = timer.lap();
   timings.add(Phase::Read, read_seconds);
-  spdlog::info("read {} Stokes I samples in {:.2f} s", samples, read_seconds);
+  spdlog::info("read {} Stokes I samples in {:.2f} s", source->samples(), read_seconds);
 
-  if (settings.weighting != Weighting::Natural) {
-    WeightDensity density(settings.nx, settings.ny, settings.cell_x_rad, settings.cell_y_rad);
-    density.add(blocks);
-    mpi.sumAll(density.cells());
-    density.apply(blocks, settings.weighting, settings.robust);
-  }
-  applyUvTaper(blocks, settings.uvtaper_rad);
-  double sum_weights = sumOfWeights(blocks);
-  mpi.sumAll({&sum_weights, 1});
+  const double sum_weights = source->prepareWeights(mpi, settings);
   mpi.checkAll(sum_weights > 0.0, "no unflagged data with non-zero weight in the selection");
   spdlog::info("weighting done in {:.2f} s", timer.lap());
 
   const gridding::ImageGeometry geometry{settings.nx, settings.ny, settings.cell_x_rad, settings.cell_y_rad};
   gridding::Gridder gridder(geometry, {settings.gridder_accuracy, settings.w_correction, threads});
   std::vector<double> psf(settings.nx * settings.ny, 0.0), dirty(psf.size(), 0.0);
-  auto views = viewsOf(blocks);
-  gridder.invert(views, dirty, psf);
-  timings.addGridder(Phase::Grid, gridder.lastTimings());
-  if (!blocks.empty()) {
-    const auto& t = gridder.lastTimings();
-    spdlog::info("gridding: {}", gridder.lastChoice().describe());
-    spdlog::info("gridding phases: plan {:.2f} s, sort {:.2f} s, grid {:.2f} s, FFT {:.2f} s, image {:.2f} s",
-                 t.plan, t.sort, t.grid, t.fft, t.image);
-  }
+  collectively(mpi, [&] {
+    source->forEachChunk([&](std::vector<SpwBlock>& chunk) {
+      auto views = viewsOf(chunk);
+      gridder.invert(views, dirty, psf);
+      timings.addGridder(Phase::Grid, gridder.lastTimings());
+      if (!chunk.empty()) {
+        const auto& t = gridder.lastTimings();
+        spdlog::info("gridding: {}", gridder.lastChoice().describe());
+        spdlog::info("gridding phases: plan {:.2f} s, sort {:.2f} s, grid {:.2f} s, FFT {:.2f} s, image {:.2f} s",
+                     t.plan, t.sort, t.grid, t.fft, t.image);
+      }
+    });
+  });
   spdlog::info("PSF and dirty image gridded in {:.2f} s", timer.lap());
 
   collectively(mpi, [] { throwIfInterrupted("after gridding the dirty image"); });
@@ -157,6 +156,7 @@ int runImageCommand(const MpiContext& mpi, const std::string& config_file,
   spdlog::info("images reduced to rank 0 in {:.2f} s", reduce_seconds);
 
   deconvolution::Beam beam;
+  std::unique_ptr<CleanMask> mask;
   collectively(mpi, [&] {
     if (!mpi.isRoot()) return;
     // The dirty image is normalised by the sum of weights (the DFT definition); the PSF by its
@@ -169,18 +169,36 @@ int runImageCommand(const MpiContext& mpi, const std::string& config_file,
     constexpr double kArcsec = 180.0 * 3600.0 / 3.141592653589793;
     spdlog::info("beam {:.4g}\" x {:.4g}\" pa {:.2f} deg; sum of weights {:.6g}", beam.major_rad * kArcsec,
                  beam.minor_rad * kArcsec, beam.pa_rad * 180.0 / 3.141592653589793, sum_weights);
+    if (settings.niter > 0) {
+      const MaskGrid grid{settings.nx, settings.ny, settings.cell_x_rad, settings.cell_y_rad, centre.ra_rad,
+                          centre.dec_rad};
+      mask = std::make_unique<CleanMask>(CleanMask::fromSettings(
+          settings, grid, beam, deconvolution::psfSidelobe(psf, settings.nx, settings.ny)));
+    }
   });
 
   // Deconvolution (niter > 0): `dirty` becomes the residual.
   std::vector<double> model(mpi.isRoot() ? psf.size() : 0, 0.0);
-  CleanOutcome clean = runMajorCycles(mpi, gridder, blocks, settings, threads, sum_weights, psf, dirty, model, timings);
+  CleanOutcome clean =
+      runMajorCycles(mpi, gridder, *source, settings, threads, sum_weights, psf, mask.get(), dirty, model, timings);
   timer.lap();
   if (settings.niter > 0)
     spdlog::info("stopped after {} iterations in {} major cycle(s): {}", clean.iterations, clean.major_cycles,
                  clean.stop_reason);
 
+  if (settings.savemodel == SaveModel::ModelColumn) {
+    saveModelColumn(mpi, gridder, *source, settings.vis, model, [&] { readers.clear(); }, openReaders);
+    timings.add(Phase::Write, timer.lap());
+  }
+
   collectively(mpi, [&] {
     if (!mpi.isRoot()) return;
+    if (!settings.restoringbeam_rad.empty()) {
+      beam = {settings.restoringbeam_rad[0], settings.restoringbeam_rad[1], settings.restoringbeam_rad[2]};
+      constexpr double kArcsec = 180.0 * 3600.0 / 3.141592653589793;
+      spdlog::info("restoring beam from key 'restoringbeam': {:.4g}\" x {:.4g}\" pa {:.2f} deg",
+                   beam.major_rad * kArcsec, beam.minor_rad * kArcsec, beam.pa_rad * 180.0 / 3.141592653589793);
+    }
     std::vector<double> restored = deconvolution::restore(model, dirty, settings.nx, settings.ny, settings.cell_x_rad,
                                                           settings.cell_y_rad, beam, threads);
 
@@ -207,6 +225,11 @@ int runImageCommand(const MpiContext& mpi, const std::string& config_file,
     outputs->add("residual", meta, dirty);
     outputs->add("image", meta, restored);  // with niter = 0, the residual
     outputs->add("model", model_meta, model);
+    if (mask && mask->active()) {
+      ImageMetadata mask_meta = model_meta;
+      mask_meta.units = "";
+      outputs->add("mask", mask_meta, mask->asImage());
+    }
     ImageMetadata sumwt_meta = model_meta;
     sumwt_meta.nx = sumwt_meta.ny = 1;
     sumwt_meta.units = "";

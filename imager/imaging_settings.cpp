@@ -28,20 +28,15 @@ const std::vector<KeySpec>& imageKeys() {
       {"weighting", KeyType::String, "'natural'", "natural, uniform or briggs"},
       {"robust", KeyType::Double, "0.5", "Briggs robustness, -2 (uniform) to 2 (natural)"},
       {"uvtaper", KeyType::StringList, "[]", "Gaussian taper as image-plane FWHM: ['10arcsec'] or [bmaj, bmin, bpa]"},
-      {"niter", KeyType::Int, "0", "maximum minor-cycle iterations in all (0: dirty image and PSF only)"},
-      {"deconvolver", KeyType::String, "'hogbom'", "hogbom or clark"},
-      {"gain", KeyType::Double, "0.1", "loop gain of the minor cycle"},
-      {"threshold", KeyType::Any, "0.0", "stopping threshold: '0.1mJy' or a number in Jy"},
-      {"nsigma", KeyType::Double, "0.0", "stop at nsigma x the robust rms of the residual (0: off)"},
-      {"cycleniter", KeyType::Int, "-1", "maximum iterations per minor cycle (-1: niter)"},
-      {"cyclefactor", KeyType::Double, "1.0", "scales the PSF sidelobe level in the cycle threshold"},
-      {"minpsffraction", KeyType::Double, "0.05", "lower clamp of sidelobe x cyclefactor"},
-      {"maxpsffraction", KeyType::Double, "0.8", "upper clamp of sidelobe x cyclefactor"},
-      {"nmajor", KeyType::Int, "-1", "maximum major cycles after the first (-1: unlimited)"},
-      {"psfcutoff", KeyType::Double, "0.35", "PSF level down to which the main lobe is fitted for the beam"},
       {"threads", KeyType::Int, "", "OpenMP threads per rank (default: OMP_NUM_THREADS, else cores / ranks per node)"},
   };
-  return keys;
+  static const std::vector<KeySpec> all = [] {
+    std::vector<KeySpec> joined = keys;
+    const auto& more = deconvolutionKeys();
+    joined.insert(joined.end(), more.begin(), more.end());
+    return joined;
+  }();
+  return all;
 }
 
 ImagingSettings imagingSettingsFrom(const Config& config) {
@@ -106,37 +101,7 @@ ImagingSettings imagingSettingsFrom(const Config& config) {
   for (std::size_t i = 0; i < taper.size(); ++i)
     if (!taper[i].empty()) s.uvtaper_rad.push_back(parseAngle(taper[i], "key 'uvtaper'"));
 
-  s.niter = config.integer("niter");
-  s.deconvolver = config.string("deconvolver");
-  if (s.deconvolver != "hogbom" && s.deconvolver != "clark")
-    throw ConfigError("key 'deconvolver': '" + s.deconvolver + "' is not available; use hogbom or clark");
-  s.gain = config.real("gain");
-  {
-    const std::string text = config.rawToml("threshold");
-    if (!text.empty() && (text[0] == '\'' || text[0] == '"')) {
-      s.threshold_jy = parseFluxDensity(config.string("threshold"), "key 'threshold'");
-    } else {
-      s.threshold_jy = config.real("threshold");
-    }
-  }
-  s.nsigma = config.real("nsigma");
-  s.cycleniter = config.integer("cycleniter");
-  s.cyclefactor = config.real("cyclefactor");
-  s.minpsffraction = config.real("minpsffraction");
-  s.maxpsffraction = config.real("maxpsffraction");
-  s.nmajor = config.integer("nmajor");
-  if (s.niter < 0) throw ConfigError("key 'niter' must be >= 0");
-  if (!(s.gain > 0.0 && s.gain <= 1.0)) throw ConfigError("key 'gain' must be in (0, 1]");
-  if (!(s.threshold_jy >= 0.0)) throw ConfigError("key 'threshold' must be >= 0");
-  if (!(s.nsigma >= 0.0)) throw ConfigError("key 'nsigma' must be >= 0");
-  if (s.cycleniter == 0 || s.cycleniter < -1) throw ConfigError("key 'cycleniter' must be -1 or >= 1");
-  if (!(s.cyclefactor > 0.0)) throw ConfigError("key 'cyclefactor' must be > 0");
-  if (!(s.minpsffraction >= 0.0 && s.minpsffraction <= 1.0)) throw ConfigError("key 'minpsffraction' must be in [0, 1]");
-  if (!(s.maxpsffraction >= s.minpsffraction && s.maxpsffraction <= 1.0))
-    throw ConfigError("key 'maxpsffraction' must be in [minpsffraction, 1]");
-  if (s.nmajor == 0 || s.nmajor < -1) throw ConfigError("key 'nmajor' must be -1 or >= 1");
-  s.psfcutoff = config.real("psfcutoff");
-  if (!(s.psfcutoff > 0.0 && s.psfcutoff < 1.0)) throw ConfigError("key 'psfcutoff' must be in (0, 1)");
+  readDeconvolutionSettings(config, s);
   if (config.has("threads")) {
     long threads = config.integer("threads");
     if (threads < 1) throw ConfigError("key 'threads' must be at least 1");

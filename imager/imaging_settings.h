@@ -10,10 +10,13 @@
 
 #include "config.h"
 #include "ms_reader.h"
+#include "ptclean/deconvolution/auto_mask.h"
 
 namespace ptclean::imager {
 
 enum class Weighting { Natural, Uniform, Briggs };
+enum class MaskMode { User, AutoMultiThresh };
+enum class SaveModel { None, ModelColumn };
 
 struct ImagingSettings {
   std::vector<std::string> vis;
@@ -32,6 +35,8 @@ struct ImagingSettings {
   std::vector<double> uvtaper_rad;  ///< [] or [bmaj] or [bmaj, bmin, bpa(rad)] image-plane FWHM
   long niter = 0;
   std::string deconvolver = "hogbom";
+  std::vector<double> scales;          ///< multiscale, pixels
+  double smallscalebias = 0.0;
   double gain = 0.1;
   double threshold_jy = 0.0;
   double nsigma = 0.0;
@@ -41,10 +46,20 @@ struct ImagingSettings {
   double maxpsffraction = 0.8;
   long nmajor = -1;
   double psfcutoff = 0.35;
+  std::vector<double> restoringbeam_rad;  ///< [] (fit the PSF) or [bmaj, bmin, bpa]
+  MaskMode usemask = MaskMode::User;
+  std::vector<std::string> mask;         ///< region texts, region files or mask images ([] = no mask)
+  deconvolution::AutoMaskSettings automask;
+  SaveModel savemodel = SaveModel::None;
+  double max_memory_bytes = 0.0;         ///< per rank; 0 = no limit (keep all data in memory)
   std::optional<int> threads;
 };
 
 const std::vector<KeySpec>& imageKeys();
 ImagingSettings imagingSettingsFrom(const Config& config);
+
+/// The keys of deconvolution, masks, restoring and outputs (deconvolution_keys.cpp).
+const std::vector<KeySpec>& deconvolutionKeys();
+void readDeconvolutionSettings(const Config& config, ImagingSettings& settings);
 
 }  // namespace ptclean::imager

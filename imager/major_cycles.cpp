@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "clean_mask.h"
 #include "interrupts.h"
 #include "log.h"
 #include "mpi_context.h"
@@ -12,9 +13,9 @@
 
 namespace ptclean::imager {
 
-CleanOutcome runMajorCycles(const MpiContext& mpi, gridding::Gridder& gridder, std::vector<SpwBlock>& blocks,
+CleanOutcome runMajorCycles(const MpiContext& mpi, gridding::Gridder& gridder, VisibilitySource& source,
                             const ImagingSettings& settings, int threads, double sum_weights,
-                            const std::vector<double>& psf, std::vector<double>& residual,
+                            const std::vector<double>& psf, CleanMask* mask, std::vector<double>& residual,
                             std::vector<double>& model, RunTimings& timings) {
   CleanOutcome outcome;
   if (settings.niter == 0) return outcome;
@@ -31,16 +32,14 @@ CleanOutcome runMajorCycles(const MpiContext& mpi, gridding::Gridder& gridder, s
   cycle.maxpsffraction = settings.maxpsffraction;
   cycle.nmajor = settings.nmajor;
   deconvolution::CycleControl control(cycle);
-  auto clean = deconvolution::makeDeconvolver(deconvolution::algorithmFromName(settings.deconvolver));
+  auto clean = deconvolution::makeDeconvolver(
+      {deconvolution::algorithmFromName(settings.deconvolver), settings.scales, settings.smallscalebias});
   const double sidelobe = mpi.isRoot() ? deconvolution::psfSidelobe(psf, settings.nx, settings.ny) : 0.0;
   if (mpi.isRoot()) spdlog::info("PSF sidelobe level {:.3f}; deconvolver {}", sidelobe, settings.deconvolver);
 
-  // Per block: the model's visibilities, and the data minus them (what the gridder sees).
-  std::vector<std::vector<std::complex<float>>> predicted(blocks.size()), remaining(blocks.size());
-  for (std::size_t b = 0; b < blocks.size(); ++b) {
-    predicted[b].resize(blocks[b].vis.size());
-    remaining[b].resize(blocks[b].vis.size());
-  }
+  // Per block: the model's visibilities, and the data minus them (what the gridder sees). Kept
+  // from cycle to cycle (in memory mode there is one chunk, always the same).
+  std::vector<std::vector<std::complex<float>>> predicted, remaining;
 
   gridding::Stopwatch watch;
   while (true) {
@@ -48,15 +47,20 @@ CleanOutcome runMajorCycles(const MpiContext& mpi, gridding::Gridder& gridder, s
     collectively(mpi, [&] { throwIfInterrupted("after major cycle " + std::to_string(control.majorCyclesDone())); });
     collectively(mpi, [&] {
       if (!mpi.isRoot()) return;
+      if (mask) mask->update(residual, threads);
+      const auto pixels = mask ? mask->pixels() : std::span<const std::uint8_t>();
+      // As tclean, the peak that steers the cycles is the peak inside the mask.
       double peak = 0.0;
-      for (double r : residual) peak = std::max(peak, std::abs(r));
+      for (std::size_t i = 0; i < residual.size(); ++i)
+        if (pixels.empty() || pixels[i]) peak = std::max(peak, std::abs(residual[i]));
       const double rms = deconvolution::robustRms(residual);
       auto plan = control.planMinorCycle(peak, sidelobe, rms);
+      if (mask && mask->active() && mask->maskedPixels() == 0) plan.stop = deconvolution::StopReason::ZeroMask;
       if (plan.stop != deconvolution::StopReason::None) {
         outcome.stop_reason = deconvolution::describe(plan.stop);
         return;
       }
-      auto result = clean->executeMajorIteration({settings.nx, settings.ny, residual, model, psf},
+      auto result = clean->executeMajorIteration({settings.nx, settings.ny, residual, model, psf, pixels},
                                                  {settings.gain, plan.iterations, plan.threshold, threads});
       control.recordMinorCycle(result.iterations, result.final_peak);
       const double minor_seconds = watch.lap();
@@ -74,23 +78,29 @@ CleanOutcome runMajorCycles(const MpiContext& mpi, gridding::Gridder& gridder, s
     // The major cycle: every rank removes the model from its samples and grids what remains.
     mpi.broadcast(model);
     collectively(mpi, [&] {
-      std::vector<gridding::VisibilityView> views;
-      std::vector<std::complex<float>*> outputs;
-      for (std::size_t b = 0; b < blocks.size(); ++b) {
-        const auto& block = blocks[b];
-        views.push_back({block.rows(), block.freq_hz.size(), block.uvw_m.data(), block.freq_hz.data(),
-                         block.vis.data(), block.weight.data()});
-        outputs.push_back(predicted[b].data());
-      }
-      gridder.predict(views, model, outputs);
-      timings.addGridder(Phase::Degrid, gridder.lastTimings());
-      for (std::size_t b = 0; b < blocks.size(); ++b) {
-        for (std::size_t i = 0; i < remaining[b].size(); ++i) remaining[b][i] = blocks[b].vis[i] - predicted[b][i];
-        views[b].vis = remaining[b].data();
-      }
       std::vector<double> image(pixels, 0.0);
-      gridder.invert(views, image);
-      timings.addGridder(Phase::Grid, gridder.lastTimings());
+      source.forEachChunk([&](std::vector<SpwBlock>& blocks) {
+        predicted.resize(blocks.size());
+        remaining.resize(blocks.size());
+        std::vector<gridding::VisibilityView> views;
+        std::vector<std::complex<float>*> outputs;
+        for (std::size_t b = 0; b < blocks.size(); ++b) {
+          const auto& block = blocks[b];
+          predicted[b].resize(block.vis.size());
+          remaining[b].resize(block.vis.size());
+          views.push_back({block.rows(), block.freq_hz.size(), block.uvw_m.data(), block.freq_hz.data(),
+                           block.vis.data(), block.weight.data()});
+          outputs.push_back(predicted[b].data());
+        }
+        gridder.predict(views, model, outputs);
+        timings.addGridder(Phase::Degrid, gridder.lastTimings());
+        for (std::size_t b = 0; b < blocks.size(); ++b) {
+          for (std::size_t i = 0; i < remaining[b].size(); ++i) remaining[b][i] = blocks[b].vis[i] - predicted[b][i];
+          views[b].vis = remaining[b].data();
+        }
+        gridder.invert(views, image);
+        timings.addGridder(Phase::Grid, gridder.lastTimings());
+      });
       residual.swap(image);
     });
     gridding::Stopwatch reduce;

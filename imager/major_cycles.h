@@ -10,10 +10,12 @@
 #include "ms_reader.h"
 #include "ptclean/gridding/gridder.h"
 #include "run_timings.h"
+#include "visibility_source.h"
 
 namespace ptclean::imager {
 
 class MpiContext;
+class CleanMask;
 
 struct CleanOutcome {
   long iterations = 0;
@@ -22,10 +24,11 @@ struct CleanOutcome {
 };
 
 /// `residual` (rank 0: the normalised dirty image) and `model` (rank 0: zeros) are updated in
-/// place on rank 0; `psf` is rank 0's normalised PSF. Collective: every rank calls it.
-CleanOutcome runMajorCycles(const MpiContext& mpi, gridding::Gridder& gridder, std::vector<SpwBlock>& blocks,
+/// place on rank 0; `psf` is rank 0's normalised PSF and `mask` rank 0's clean mask (updated
+/// before each minor cycle). On return every rank holds the final model. Collective.
+CleanOutcome runMajorCycles(const MpiContext& mpi, gridding::Gridder& gridder, VisibilitySource& source,
                             const ImagingSettings& settings, int threads, double sum_weights,
-                            const std::vector<double>& psf, std::vector<double>& residual,
+                            const std::vector<double>& psf, CleanMask* mask, std::vector<double>& residual,
                             std::vector<double>& model, RunTimings& timings);
 
 }  // namespace ptclean::imager

@@ -334,11 +334,15 @@ std::vector<SpwBlock> MsReader::readStokesI(std::size_t begin, std::size_t end, 
     setup.chans = impl_->channelsOf(spw);
     setup.block = &blocks[dd];
     setup.block->spw = spw;
+    setup.block->data_desc = dd;
+    setup.block->channels = setup.chans;
     const casacore::Vector<double> all_freqs(spw_cols.chanFreq()(spw));
     for (int c : setup.chans) setup.block->freq_hz.push_back(all_freqs[c]);
     // Capacity beyond what is filled is never touched, so costs no memory: reserve for the
     // case where every row belongs to this description.
     setup.block->uvw_m.reserve(3 * (end - begin));
+    setup.block->ms_row.reserve(end - begin);
+    setup.block->rotation_w_m.reserve(end - begin);
     setup.block->vis.reserve((end - begin) * setup.chans.size());
     setup.block->weight.reserve((end - begin) * setup.chans.size());
     return setups.emplace(dd, std::move(setup)).first->second;
@@ -346,7 +350,8 @@ std::vector<SpwBlock> MsReader::readStokesI(std::size_t begin, std::size_t end, 
   const bool has_spectrum = ms.tableDesc().isColumn("WEIGHT_SPECTRUM");
 
   // Converts rows [start, start + n) of `columns` (all of one data shape) to Stokes I.
-  auto readChunk = [&](MainColumns& columns, std::size_t start, std::size_t n) {
+  auto readChunk = [&](MainColumns& columns, const casacore::Vector<casacore::rownr_t>& ms_rows, std::size_t start,
+                       std::size_t n) {
     Slicer rows_slice(IPosition(1, start), IPosition(1, n));
     readInto(columns.data, rows_slice, columns.data_buffer);
     readInto(columns.flag, rows_slice, columns.flag_buffer);
@@ -377,6 +382,8 @@ std::vector<SpwBlock> MsReader::readStokesI(std::size_t begin, std::size_t end, 
       double rotated[3] = {uvw[3 * r], uvw[3 * r + 1], uvw[3 * r + 2]};
       const double dw = rotationFor(field_ids[r]).apply(rotated);
       block.uvw_m.insert(block.uvw_m.end(), rotated, rotated + 3);
+      block.ms_row.push_back(ms_rows[start + r]);
+      block.rotation_w_m.push_back(dw);
       const int q_index = hands.q < 0 ? hands.p : hands.q;
       for (std::size_t k = 0; k < setup.chans.size(); ++k) {
         const std::size_t c = std::size_t(setup.chans[k]);
@@ -398,8 +405,9 @@ std::vector<SpwBlock> MsReader::readStokesI(std::size_t begin, std::size_t end, 
   };
   auto readTable = [&](const casacore::Table& table, std::size_t first, std::size_t count) {
     MainColumns columns(table, impl_->column, has_spectrum);
+    const casacore::Vector<casacore::rownr_t> ms_rows = table.rowNumbers(ms);
     for (std::size_t start = first; start < first + count; start += kChunkRows)
-      readChunk(columns, start, std::min(kChunkRows, first + count - start));
+      readChunk(columns, ms_rows, start, std::min(kChunkRows, first + count - start));
   };
 
   // One data shape throughout (the common case): read the rank's rows in place, in order.

@@ -11,6 +11,7 @@
 
 #include <complex>
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -30,11 +31,16 @@ PhaseCentre parsePhaseCentre(const std::string& text, const std::string& ms_path
 
 /// Stokes I samples of one spectral window, rows x channels, ready for the gridder.
 struct SpwBlock {
+  std::size_t vis_index = 0;                 ///< which of the run's MSes (set by the caller)
   int spw = 0;
+  int data_desc = 0;
+  std::vector<int> channels;                 ///< the selected channels' indices in the spw
   std::vector<double> freq_hz;               ///< selected channels, in MS order
   std::vector<double> uvw_m;                 ///< rows x 3, rotated to the phase centre
   std::vector<std::complex<float>> vis;      ///< rows x channels
   std::vector<float> weight;                 ///< rows x channels, 0 = flagged
+  std::vector<std::uint64_t> ms_row;         ///< each row's number in the MS (for writing back)
+  std::vector<double> rotation_w_m;          ///< each row's phase-rotation w shift, undone when writing
   std::size_t rows() const { return uvw_m.size() / 3; }
 };
 

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdint>
 #include <numbers>
 
 #include "ptclean/deconvolution/deconvolver.h"
@@ -52,7 +53,7 @@ TEST_P(EveryAlgorithm, RecoversPointSourcesAndReachesTheThreshold) {
   for (int threads : {1, 2}) {
     auto residual = dirtyImage(psf);
     std::vector<double> model(kN * kN, 0.0);
-    auto clean = makeDeconvolver(algorithmFromName(GetParam()));
+    auto clean = makeDeconvolver({algorithmFromName(GetParam())});
     MinorCycleResult result =
         clean->executeMajorIteration({kN, kN, residual, model, psf}, {0.1, 5000, 1e-3, threads});
     EXPECT_TRUE(result.reached_threshold) << GetParam();
@@ -81,7 +82,7 @@ TEST_P(EveryAlgorithm, StopsAtTheIterationBudget) {
   const auto psf = makePsf();
   auto residual = dirtyImage(psf);
   std::vector<double> model(kN * kN, 0.0);
-  auto clean = makeDeconvolver(algorithmFromName(GetParam()));
+  auto clean = makeDeconvolver({algorithmFromName(GetParam())});
   auto result = clean->executeMajorIteration({kN, kN, residual, model, psf}, {0.1, 7, 0.0, 1});
   EXPECT_EQ(result.iterations, 7);
   EXPECT_FALSE(result.reached_threshold);
@@ -89,7 +90,43 @@ TEST_P(EveryAlgorithm, StopsAtTheIterationBudget) {
   EXPECT_NE(copy, nullptr);
 }
 
-INSTANTIATE_TEST_SUITE_P(Deconvolution, EveryAlgorithm, ::testing::Values("hogbom", "clark"));
+TEST_P(EveryAlgorithm, CleansOnlyInsideTheMask) {
+  const auto psf = makePsf();
+  auto residual = dirtyImage(psf);
+  std::vector<double> model(kN * kN, 0.0);
+  // A box around the source at (40, 80) only: the others (brighter) stay in the residual.
+  std::vector<std::uint8_t> mask(kN * kN, 0);
+  for (std::size_t y = 74; y <= 86; ++y)
+    for (std::size_t x = 34; x <= 46; ++x) mask[y * kN + x] = 1;
+  auto clean = makeDeconvolver({algorithmFromName(GetParam())});
+  DeconvolutionImages images{kN, kN, residual, model, psf, mask};
+  auto result = clean->executeMajorIteration(images, {0.1, 5000, 1e-3, 2});
+  EXPECT_TRUE(result.reached_threshold) << GetParam();
+  double inside = 0.0, outside = 0.0;
+  for (std::size_t i = 0; i < model.size(); ++i) (mask[i] ? inside : outside) += std::abs(model[i]);
+  EXPECT_EQ(outside, 0.0);
+  EXPECT_NEAR(inside, 0.5, 0.03) << "the masked source's flux (plus the others' sidelobes there)";
+  EXPECT_GT(std::abs(residual[64 * kN + 64]), 0.9) << "the source outside the mask is untouched";
+  for (std::size_t i = 0; i < residual.size(); ++i)
+    if (mask[i]) EXPECT_LE(std::abs(residual[i]), 1e-3 + 1e-12);
+}
+
+TEST(Deconvolution, AnEmptyMaskCleansNothing) {
+  const auto psf = makePsf();
+  auto residual = dirtyImage(psf);
+  const auto dirty = residual;
+  std::vector<double> model(kN * kN, 0.0);
+  std::vector<std::uint8_t> mask(kN * kN, 0);
+  for (const char* name : {"hogbom", "clark"}) {
+    auto result = makeDeconvolver({algorithmFromName(name)})
+                      ->executeMajorIteration({kN, kN, residual, model, psf, mask}, {0.1, 100, 1e-3, 1});
+    EXPECT_EQ(result.iterations, 0) << name;
+    EXPECT_TRUE(result.reached_threshold) << name << ": nothing left to clean inside the mask";
+    EXPECT_EQ(residual, dirty);
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Deconvolution, EveryAlgorithm, ::testing::Values("hogbom", "clark", "multiscale"));
 
 TEST(Deconvolution, UnknownAlgorithmIsNamed) {
   try {

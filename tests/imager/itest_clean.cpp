@@ -79,7 +79,7 @@ TEST_P(CleanEveryDeconvolver, PointSourcesComeBackWithTheirFluxAndPlace) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Clean, CleanEveryDeconvolver, ::testing::Values("hogbom", "clark"));
+INSTANTIATE_TEST_SUITE_P(Clean, CleanEveryDeconvolver, ::testing::Values("hogbom", "clark", "multiscale"));
 
 TEST(Clean, OneRankAndTwoRanksGiveTheSameImages) {
   ptclean::testing::TempDir dir("cleanmpi");

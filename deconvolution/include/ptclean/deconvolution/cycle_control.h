@@ -26,7 +26,7 @@ struct CycleSettings {
   void validate() const;        ///< throws std::invalid_argument naming the tclean key
 };
 
-enum class StopReason { None, IterationLimit, Threshold, NSigma, MajorCycleLimit, Diverging };
+enum class StopReason { None, IterationLimit, Threshold, NSigma, MajorCycleLimit, Diverging, ZeroMask };
 
 /// tclean's wording for the log.
 std::string describe(StopReason reason);

@@ -1,25 +1,36 @@
 // Minor-cycle deconvolution: one interface, one file per algorithm, chosen by name.
 //
-//   auto clean = makeDeconvolver(algorithmFromName("hogbom"));
+//   auto clean = makeDeconvolver({.type = algorithmFromName("multiscale"), .scales = {0, 5, 15}});
 //   MinorCycleResult r = clean->executeMajorIteration({nx, ny, residual, model, psf},
 //                                                     {.gain = 0.1, .max_iterations = 100,
 //                                                      .threshold = 1e-3, .threads = 2});
 //
 // Images are in FITS order (x fastest); the PSF has the image's size with its peak (1) at
-// (nx/2, ny/2). The residual and the model are updated in place.
+// (nx/2, ny/2). The residual and the model are updated in place. A non-empty mask (one byte per
+// pixel, non-zero = may be cleaned) limits where components are found; empty means everywhere.
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <span>
 #include <string>
+#include <vector>
 
 namespace ptclean::deconvolution {
 
-enum class AlgorithmType { Hogbom, Clark };
+enum class AlgorithmType { Hogbom, Clark, Multiscale };
 
-/// "hogbom" or "clark" (tclean's deconvolver names); throws std::invalid_argument otherwise.
+/// "hogbom", "clark" or "multiscale" (tclean's deconvolver names); throws std::invalid_argument otherwise.
 AlgorithmType algorithmFromName(const std::string& name);
+
+/// What chooses and shapes the algorithm; fixed for a whole run.
+struct AlgorithmSettings {
+  AlgorithmType type = AlgorithmType::Hogbom;
+  std::vector<double> scales;   ///< multiscale: scale sizes in pixels (tclean `scales`; 0 = point)
+  double smallscalebias = 0.0;  ///< multiscale: tclean `smallscalebias`, in [-1, 1]
+  void validate() const;        ///< throws std::invalid_argument naming the bad field
+};
 
 struct MinorCycleSettings {
   double gain = 0.1;           ///< loop gain
@@ -42,6 +53,7 @@ struct DeconvolutionImages {
   std::span<double> residual;
   std::span<double> model;
   std::span<const double> psf;
+  std::span<const std::uint8_t> mask;  ///< empty, or nx*ny bytes: non-zero where CLEAN may act
 };
 
 class Deconvolver {
@@ -52,6 +64,6 @@ class Deconvolver {
   virtual std::unique_ptr<Deconvolver> clone() const = 0;
 };
 
-std::unique_ptr<Deconvolver> makeDeconvolver(AlgorithmType type);
+std::unique_ptr<Deconvolver> makeDeconvolver(const AlgorithmSettings& algorithm);
 
 }  // namespace ptclean::deconvolution

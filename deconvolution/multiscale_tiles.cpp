@@ -1,0 +1,48 @@
+#include "multiscale_tiles.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace ptclean::deconvolution {
+
+void TileMaxima::rebuild(const double* image, const std::uint8_t* allowed) {
+  const std::ptrdiff_t bands = std::ptrdiff_t(ty_);
+#pragma omp for schedule(static)
+  for (std::ptrdiff_t band = 0; band < bands; ++band) measureBand(image, allowed, std::size_t(band), 0, nx_);
+}
+
+void TileMaxima::measureBand(const double* image, const std::uint8_t* allowed, std::size_t band, std::size_t x0,
+                             std::size_t x1) {
+  if (x0 >= x1) return;
+  const std::size_t y0 = band * kTile, y1 = std::min(ny_, y0 + kTile);
+  for (std::size_t tx = x0 / kTile; tx <= (x1 - 1) / kTile; ++tx) {
+    const std::size_t begin = tx * kTile, end = std::min(nx_, begin + kTile);
+    double largest = 0.0;  // a maximum is exact in any order, so SIMD lanes change nothing
+    for (std::size_t y = y0; y < y1; ++y) {
+      const double* row = image + y * nx_;
+      const std::uint8_t* ok = allowed + y * nx_;
+#pragma omp simd reduction(max : largest)
+      for (std::size_t x = begin; x < end; ++x) largest = std::max(largest, ok[x] ? std::abs(row[x]) : 0.0);
+    }
+    max_[band * tx_ + tx] = largest;
+  }
+}
+
+TileMaxima::Best TileMaxima::best(const double* image, const std::uint8_t* allowed) const {
+  std::size_t tile = 0;
+  for (std::size_t k = 1; k < max_.size(); ++k)
+    if (max_[k] > max_[tile]) tile = k;
+  Best result;
+  if (max_.empty() || !(max_[tile] > 0.0)) return result;
+  const std::size_t tx = tile % tx_, ty = tile / tx_;
+  const std::size_t x0 = tx * kTile, x1 = std::min(nx_, x0 + kTile);
+  const std::size_t y0 = ty * kTile, y1 = std::min(ny_, y0 + kTile);
+  for (std::size_t y = y0; y < y1; ++y)
+    for (std::size_t x = x0; x < x1; ++x) {
+      const std::size_t i = y * nx_ + x;
+      if (allowed[i] && std::abs(image[i]) == max_[tile]) return {i, max_[tile]};
+    }
+  return result;  // not reached: the tile's maximum is one of its pixels
+}
+
+}  // namespace ptclean::deconvolution

@@ -1,0 +1,27 @@
+// C++17-clean (its implementation includes casacore). Writes the model visibilities back into a
+// MeasurementSet's MODEL_DATA (tclean's savemodel='modelcolumn'); nothing else in the MS changes.
+//
+//   if (rank == 0) prepareModelColumn("obs.ms");        // MODEL_DATA exists (zeros if new)
+//   ... then each rank in turn:
+//   writeModelColumn("obs.ms", my_blocks, my_predicted);  // only my rows and selected channels
+#pragma once
+
+#include <complex>
+#include <string>
+#include <vector>
+
+#include "ms_reader.h"
+
+namespace ptclean::imager {
+
+/// Adds MODEL_DATA, shaped as DATA and filled with zeros, when the MS has none. Returns whether
+/// it was added. Throws std::runtime_error naming the MS when it cannot be written.
+bool prepareModelColumn(const std::string& path);
+
+/// Writes the Stokes I model of `blocks` (model[b][row * channels + k], in the imaging frame)
+/// into MODEL_DATA: parallel hands = I, cross hands = 0, at each block's rows and selected
+/// channels, with the phase rotation to the imaging centre undone.
+void writeModelColumn(const std::string& path, const std::vector<const SpwBlock*>& blocks,
+                      const std::vector<const std::vector<std::complex<float>>*>& model);
+
+}  // namespace ptclean::imager

@@ -1,0 +1,106 @@
+#include "visibility_source.h"
+
+#include "log.h"
+#include "mpi_context.h"
+#include "weighting.h"
+
+namespace ptclean::imager {
+namespace {
+
+// What a sample costs while it is kept: data and weight, the model's visibilities and the
+// residual ones of the major cycle, and the gridder's sorted item during a call.
+constexpr double kBytesPerSample = 8 + 4 + 8 + 8 + 40;
+// Per row: UVW, the MS row number and the phase-rotation shift.
+constexpr double kBytesPerRow = 24 + 8 + 8;
+
+}  // namespace
+
+VisibilitySource::VisibilitySource(const std::vector<std::unique_ptr<MsReader>>& readers,
+                                   std::vector<RowShare> shares, PhaseCentre centre, double max_memory_bytes)
+    : readers_(readers), centre_(centre) {
+  std::vector<std::vector<std::size_t>> costs(readers.size());
+  for (const auto& share : shares) {
+    if (costs[share.ms].empty()) costs[share.ms] = readers[share.ms]->rowCosts();
+    for (std::size_t r = share.begin; r < share.end; ++r) {
+      samples_ += costs[share.ms][r];
+      needed_bytes_ += double(costs[share.ms][r]) * kBytesPerSample + kBytesPerRow;
+    }
+  }
+  streaming_ = max_memory_bytes > 0.0 && needed_bytes_ > max_memory_bytes;
+  if (!streaming_) {
+    chunks_ = shares;
+    for (const auto& share : shares)
+      for (auto& block : read(share)) resident_.push_back(std::move(block));
+    return;
+  }
+  // Chunks of at most half the limit: the other half is for the images and the gridder's planes.
+  const double budget = 0.5 * max_memory_bytes;
+  for (const auto& share : shares) {
+    std::size_t begin = share.begin;
+    double bytes = 0.0;
+    for (std::size_t r = share.begin; r < share.end; ++r) {
+      const double row_bytes = double(costs[share.ms][r]) * kBytesPerSample + kBytesPerRow;
+      if (r > begin && bytes + row_bytes > budget) {
+        chunks_.push_back({share.ms, begin, r});
+        begin = r, bytes = 0.0;
+      }
+      bytes += row_bytes;
+    }
+    if (begin < share.end) chunks_.push_back({share.ms, begin, share.end});
+  }
+}
+
+VisibilitySource::~VisibilitySource() = default;
+
+std::vector<SpwBlock> VisibilitySource::read(const RowShare& share) const {
+  auto blocks = readers_[share.ms]->readStokesI(share.begin, share.end, centre_);
+  for (auto& block : blocks) block.vis_index = share.ms;
+  return blocks;
+}
+
+void VisibilitySource::weigh(std::vector<SpwBlock>& blocks) const {
+  if (density_) density_->apply(blocks, weighting_, robust_);
+  applyUvTaper(blocks, taper_);
+}
+
+double VisibilitySource::prepareWeights(const MpiContext& mpi, const ImagingSettings& settings) {
+  weighting_ = settings.weighting;
+  robust_ = settings.robust;
+  taper_ = settings.uvtaper_rad;
+  if (weighting_ != Weighting::Natural) {
+    density_ = std::make_unique<WeightDensity>(settings.nx, settings.ny, settings.cell_x_rad, settings.cell_y_rad);
+    collectively(mpi, [&] {
+      if (!streaming_) {
+        density_->add(resident_);
+      } else {
+        for (const auto& chunk : chunks_) density_->add(read(chunk));
+      }
+    });
+    mpi.sumAll(density_->cells());
+  }
+  double sum_weights = 0.0;
+  collectively(mpi, [&] {
+    if (!streaming_) {
+      weigh(resident_);
+      sum_weights = sumOfWeights(resident_);
+    } else {
+      forEachChunk([&](std::vector<SpwBlock>& chunk) { sum_weights += sumOfWeights(chunk); });
+    }
+  });
+  mpi.sumAll({&sum_weights, 1});
+  return sum_weights;
+}
+
+void VisibilitySource::forEachChunk(const std::function<void(std::vector<SpwBlock>&)>& use) {
+  if (!streaming_) {
+    use(resident_);
+    return;
+  }
+  for (const auto& share : chunks_) {
+    auto chunk = read(share);
+    weigh(chunk);
+    use(chunk);
+  }
+}
+
+}  // namespace ptclean::imager

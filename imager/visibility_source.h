@@ -1,0 +1,62 @@
+// A rank's share of the visibilities, weighted and ready to grid: kept in memory across major
+// cycles (the MS is read once), or, when that would pass `max_memory`, streamed from the MS in
+// chunks on every pass. Every user sees the same thing either way: a sequence of chunks.
+//
+//   VisibilitySource source(readers, shares, centre, settings.max_memory_bytes);
+//   double sum_weights = source.prepareWeights(mpi, settings);      // collective
+//   source.forEachChunk([&](std::vector<SpwBlock>& chunk) { ... grid it ... });
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <vector>
+
+#include "imaging_settings.h"
+#include "ms_reader.h"
+
+namespace ptclean::imager {
+
+class MpiContext;
+class WeightDensity;
+
+struct RowShare {
+  std::size_t ms = 0, begin = 0, end = 0;  ///< selected rows [begin, end) of readers[ms]
+};
+
+class VisibilitySource {
+ public:
+  /// Decides between memory and streaming from the share's size; in memory, reads it all now.
+  VisibilitySource(const std::vector<std::unique_ptr<MsReader>>& readers, std::vector<RowShare> shares,
+                   PhaseCentre centre, double max_memory_bytes);
+  ~VisibilitySource();
+
+  bool streaming() const { return streaming_; }
+  std::size_t samples() const { return samples_; }        ///< selected samples (rows x channels)
+  double bytesInMemory() const { return needed_bytes_; }  ///< what keeping all of it takes
+
+  /// Imaging weights (uniform/briggs density summed over all ranks, taper). Returns the sum of
+  /// weights over all ranks. Collective.
+  double prepareWeights(const MpiContext& mpi, const ImagingSettings& settings);
+
+  /// Calls `use` with each chunk in turn (in memory: once, with everything). Chunks carry their
+  /// blocks' `vis_index`.
+  void forEachChunk(const std::function<void(std::vector<SpwBlock>&)>& use);
+
+ private:
+  std::vector<SpwBlock> read(const RowShare& share) const;
+  void weigh(std::vector<SpwBlock>& blocks) const;
+
+  const std::vector<std::unique_ptr<MsReader>>& readers_;
+  std::vector<RowShare> chunks_;  ///< the share, cut into pieces that fit the memory limit
+  PhaseCentre centre_;
+  bool streaming_ = false;
+  std::size_t samples_ = 0;
+  double needed_bytes_ = 0.0;
+  std::vector<SpwBlock> resident_;  ///< in memory mode: all of the share
+  std::unique_ptr<WeightDensity> density_;
+  Weighting weighting_ = Weighting::Natural;
+  double robust_ = 0.0;
+  std::vector<double> taper_;
+};
+
+}  // namespace ptclean::imager
