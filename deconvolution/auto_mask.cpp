@@ -209,7 +209,7 @@ AutoMaskUpdate AutoMasker::update(std::span<const double> residual, int threads,
   u.low_noise_threshold = s.lownoisethreshold * u.rms + u.median;
   u.noise_limited = u.noise_threshold > u.sidelobe_threshold;
   const bool negative = s.negativethreshold > 0.0;
-  if (negative) u.negative_threshold = -std::max(sidelobe_part, s.negativethreshold * u.rms) + u.median;
+  if (negative) u.negative_threshold = std::max(sidelobe_part, s.negativethreshold * u.rms) - u.median;
 
   // The threshold mask: regions above the mask threshold, pruned, smoothed and cut.
   const double prune = s.minbeamfrac > 0.0 ? prune_pixels_ : 0.0;
@@ -233,9 +233,10 @@ AutoMaskUpdate AutoMasker::update(std::span<const double> residual, int threads,
     addTo(found, grown, threads);
   }
 
-  // The negative mask: below the negative threshold, smoothed and cut (neither pruned nor grown).
+  // The negative mask: where -residual exceeds the negative threshold, smoothed and cut (neither
+  // pruned nor grown).
   if (negative) {
-    std::vector<std::uint8_t> below = threshold(residual, u.negative_threshold, false, threads);
+    std::vector<std::uint8_t> below = threshold(residual, -u.negative_threshold, false, threads);
     smoother_->smoothAndCut(below, s.cutthreshold, threads);
     u.negative_pixels = mask_ops::countPixels(below, threads);
     addTo(found, below, threads);

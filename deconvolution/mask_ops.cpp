@@ -227,7 +227,8 @@ void GaussianSmoother::convolveDirect(std::span<const std::uint8_t> mask, int th
   std::vector<std::size_t> start(ny_ + 1, 0);
 #pragma omp parallel for num_threads(threads) schedule(static)
   for (long y = 0; y < ny; ++y)
-    start[std::size_t(y) + 1] = std::size_t(std::count(mask.begin() + y * nx, mask.begin() + (y + 1) * nx, 1));
+    start[std::size_t(y) + 1] = std::size_t(
+        std::count_if(mask.begin() + y * nx, mask.begin() + (y + 1) * nx, [](std::uint8_t m) { return m; }));
   for (std::size_t y = 0; y < ny_; ++y) start[y + 1] += start[y];
   std::vector<std::uint32_t> columns(start[ny_]);
 #pragma omp parallel for num_threads(threads) schedule(static)
@@ -256,8 +257,8 @@ void GaussianSmoother::convolveDirect(std::span<const std::uint8_t> mask, int th
 void GaussianSmoother::convolve(std::span<const std::uint8_t> mask, int threads, Method method) {
   smoothed_.resize(nx_ * ny_);
   if (method == Method::Automatic) {
-    // Direct: pixels x taps multiply-adds. FFT: about 4 px py log2(px py) for the round trip
-    // (measured: the direct sum's adds are ~4 times cheaper than the FFT's butterflies).
+    // The direct sum costs an add per masked pixel and tap; the FFTs' round trip, measured on
+    // 2048 x 2048, costs about as much as 4 px py log2(px py) of those adds.
     const double padded = double(fftSize(nx_ + rx_)) * double(fftSize(ny_ + ry_));
     const double direct = double(countPixels(mask, threads)) * double(taps_.size());
     method = direct < 4.0 * padded * std::log2(padded) ? Method::Direct : Method::Fft;

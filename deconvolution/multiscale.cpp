@@ -9,14 +9,20 @@
 // of the cycle. On larger images they are cut to a window (kMinCrossWindow); what each component
 // leaves out beyond it is bounded, and a pass ends once the bound could reach the peak being
 // chosen, as a Clark pass ends at the PSF's outer sidelobe.
+//
+// Normalisation, as tclean: scale functions have unit sum (a component of flux F adds F x the
+// function to the model, total F). The search compares weight_t x |residual * scale_t| / peak of
+// PSF * scale_t, weight_t = 1 - smallscalebias x scale_t / largest scale, so a point source scores
+// its flux at every scale (ties go to the smaller scale) and extended emission scores higher at
+// the scale that matches it. The flux of the component is Cornwell's: gain x the smoothed value /
+// peak of PSF * scale_t * scale_t, which lowers the chosen smoothed peak by exactly the gain.
+// The stop is tclean's: the principal (smallest) scale's peak against the threshold.
 #include "multiscale.h"
 
 #include <algorithm>
 #include <cmath>
 #include <complex>
 #include <stdexcept>
-#include <cstdio>
-#include <cstdlib>
 
 #include "image_ops.h"
 #include "multiscale_kernels.h"
@@ -163,22 +169,23 @@ class Cycle {
     const long y0 = std::max(0L, py - wy), y1 = std::min(ny, py + wy + 1);
     const long area = (x1 - x0) * (y1 - y0) * long(n_scales_);
     const long band0 = y0 / long(TileMaxima::kTile), band1 = (y1 - 1) / long(TileMaxima::kTile) + 1;
-#pragma omp parallel num_threads(settings_.threads) if (area > kParallelWork)
-    for (std::size_t t = 0; t < n_scales_; ++t) {
+    const long bands = band1 - band0, jobs = bands * long(n_scales_);
+    // One job per (scale, band of 32 rows): a single barrier per component.
+#pragma omp parallel for num_threads(settings_.threads) schedule(static) if (area > kParallelWork)
+    for (long job = 0; job < jobs; ++job) {
+      const std::size_t t = std::size_t(job / bands);
+      const long band = band0 + job % bands;
       double* image = smoothed_[t].data();
       const double* term = terms_.crossTerm(t, scale);
-#pragma omp for schedule(static)
-      for (long band = band0; band < band1; ++band) {
-        const long ya = std::max(y0, band * long(TileMaxima::kTile));
-        const long yb = std::min(y1, (band + 1) * long(TileMaxima::kTile));
-        for (long y = ya; y < yb; ++y) {
-          double* row = image + y * nx + x0;
-          const double* c = term + (y - py + wy) * ww + (x0 - px + wx);
-          const long width = x1 - x0;
-          for (long x = 0; x < width; ++x) row[x] -= flux * c[x];
-        }
-        tiles_[t].measureBand(image, allowed_[t].data(), std::size_t(band), std::size_t(x0), std::size_t(x1));
+      const long ya = std::max(y0, band * long(TileMaxima::kTile));
+      const long yb = std::min(y1, (band + 1) * long(TileMaxima::kTile));
+      for (long y = ya; y < yb; ++y) {
+        double* row = image + y * nx + x0;
+        const double* c = term + (y - py + wy) * ww + (x0 - px + wx);
+        const long width = x1 - x0;
+        for (long x = 0; x < width; ++x) row[x] -= flux * c[x];
       }
+      tiles_[t].measureBand(image, allowed_[t].data(), std::size_t(band), std::size_t(x0), std::size_t(x1));
     }
   }
 
@@ -247,14 +254,6 @@ MinorCycleResult Multiscale::executeMajorIteration(const DeconvolutionImages& im
     cycle.refresh();
     const auto components = cycle.pass(result.iterations);
     if (components.empty()) break;  // no allowed pixel left
-    if (std::getenv("MS_DEBUG")) {
-      std::vector<long> count(terms.kernels.size(), 0);
-      std::vector<double> flux(terms.kernels.size(), 0.0);
-      for (const auto& c : components) ++count[c.scale], flux[c.scale] += c.flux;
-      std::fprintf(stderr, "pass: principal %.3e, %zu comps:", principal, components.size());
-      for (std::size_t t = 0; t < count.size(); ++t) std::fprintf(stderr, " [s%.1f n%ld f%.4f]", terms.kernels[t].scale, count[t], flux[t]);
-      std::fprintf(stderr, "\n");
-    }
     cycle.apply(components);
   }
   result.final_peak = std::abs(findPeak(images.residual, images.mask, settings.threads).value);

@@ -76,9 +76,9 @@ MultiscalePsfTerms buildPsfTerms(std::span<const double> psf, std::size_t nx, st
 
   // Offsets between two image pixels reach nx - 1; the terms are zero beyond reach + r2.
   const long full_x = std::min(long(nx) - 1, reach_x + r2), full_y = std::min(long(ny) - 1, reach_y + r2);
-  const long window = std::max(kMinCrossWindow, 2 * r2 + 32);
-  terms.wx = std::min(full_x, window);
-  terms.wy = std::min(full_y, window);
+  const long half_width = std::max(kMinCrossWindow, 2 * r2 + 32);
+  terms.wx = std::min(full_x, half_width);
+  terms.wy = std::min(full_y, half_width);
   terms.exact = terms.wx == full_x && terms.wy == full_y;
 
   std::vector<std::complex<double>> spectrum(terms.padded_fft.spectrumSize());

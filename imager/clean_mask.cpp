@@ -65,18 +65,16 @@ CleanMask CleanMask::fromSettings(const ImagingSettings& settings, const MaskGri
   return mask;
 }
 
-void CleanMask::update(std::span<const double> residual, int threads) {
+void CleanMask::update(std::span<const double> residual, int threads, bool cycle_threshold_was_global) {
   if (!automatic_) return;
-  auto r = automatic_->update(residual, threads);
-  if (r.stopped_updating) {
-    spdlog::info("auto-multithresh: mask no longer updated (minpercentchange); {} pixels", r.pixels_in_mask);
-    return;
-  }
+  if (automatic_->stoppedUpdating()) return;
+  auto r = automatic_->update(residual, threads, cycle_threshold_was_global);
   spdlog::info("auto-multithresh: rms {:.3g}, thresholds sidelobe {:.3g} noise {:.3g} low-noise {:.3g}{}; "
                "{} regions found, {} pruned; {} pixels in the mask",
                r.rms, r.sidelobe_threshold, r.noise_threshold, r.low_noise_threshold,
                r.negative_threshold > 0.0 ? fmt::format(" negative {:.3g}", r.negative_threshold) : std::string(),
                r.regions_found, r.regions_pruned, r.pixels_in_mask);
+  if (r.stopped_updating) spdlog::info("auto-multithresh: the mask will not be updated again (tclean's stop rule)");
 }
 
 std::span<const std::uint8_t> CleanMask::pixels() const {

@@ -25,7 +25,9 @@ class CleanMask {
                                 const deconvolution::Beam& beam, double psf_sidelobe);
 
   /// Before each minor cycle: auto-multithresh recomputes and logs; a user mask stays.
-  void update(std::span<const double> residual, int threads);
+  /// `cycle_threshold_was_global`: the last minor cycle ran to the global threshold, which tclean
+  /// requires before minpercentchange may stop the updates.
+  void update(std::span<const double> residual, int threads, bool cycle_threshold_was_global);
   /// Empty when there is no mask (clean everywhere).
   std::span<const std::uint8_t> pixels() const;
   bool active() const { return user_ || automatic_; }

@@ -139,7 +139,7 @@ void readDeconvolutionSettings(const Config& config, ImagingSettings& s) {
   try {
     a.validate();
   } catch (const std::invalid_argument& error) {
-    throw ConfigError(std::string("key ") + error.what());
+    throw ConfigError(error.what());  // names the key
   }
 
   const std::string savemodel = config.string("savemodel");

@@ -42,12 +42,13 @@ CleanOutcome runMajorCycles(const MpiContext& mpi, gridding::Gridder& gridder, V
   std::vector<std::vector<std::complex<float>>> predicted, remaining;
 
   gridding::Stopwatch watch;
+  bool cycle_threshold_was_global = false;
   while (true) {
     double go = 0.0;
     collectively(mpi, [&] { throwIfInterrupted("after major cycle " + std::to_string(control.majorCyclesDone())); });
     collectively(mpi, [&] {
       if (!mpi.isRoot()) return;
-      if (mask) mask->update(residual, threads);
+      if (mask) mask->update(residual, threads, cycle_threshold_was_global);
       const auto pixels = mask ? mask->pixels() : std::span<const std::uint8_t>();
       // As tclean, the peak that steers the cycles is the peak inside the mask.
       double peak = 0.0;
@@ -60,6 +61,7 @@ CleanOutcome runMajorCycles(const MpiContext& mpi, gridding::Gridder& gridder, V
         outcome.stop_reason = deconvolution::describe(plan.stop);
         return;
       }
+      cycle_threshold_was_global = plan.threshold <= std::max(settings.threshold_jy, settings.nsigma * rms);
       auto result = clean->executeMajorIteration({settings.nx, settings.ny, residual, model, psf, pixels},
                                                  {settings.gain, plan.iterations, plan.threshold, threads});
       control.recordMinorCycle(result.iterations, result.final_peak);

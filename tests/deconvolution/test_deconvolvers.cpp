@@ -126,7 +126,7 @@ TEST(Deconvolution, AnEmptyMaskCleansNothing) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Deconvolution, EveryAlgorithm, ::testing::Values("hogbom", "clark", "multiscale"));
+INSTANTIATE_TEST_SUITE_P(Deconvolution, EveryAlgorithm, ::testing::Values("hogbom", "clark"));
 
 TEST(Deconvolution, UnknownAlgorithmIsNamed) {
   try {

@@ -3,7 +3,6 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <cstdint>
 #include <numbers>
@@ -104,14 +103,24 @@ double rms(const std::vector<double>& image) {
   return std::sqrt(sum / double(image.size()));
 }
 
-/// max |residual - (dirty - PSF * model)| over the peak of the dirty image.
+/// max |residual - (dirty - PSF * model)| over the peak of the dirty image, on every
+/// `stride`-th pixel (PSF * model summed directly over the model's non-zero pixels).
 double residualMismatch(const std::vector<double>& psf, const std::vector<double>& dirty,
                         const std::vector<double>& model, const std::vector<double>& residual, std::size_t nx,
-                        std::size_t ny) {
-  const auto predicted = convolve(psf, model, nx, ny);
+                        std::size_t ny, std::size_t stride = 1) {
+  std::vector<std::size_t> nonzero;
+  for (std::size_t p = 0; p < model.size(); ++p)
+    if (model[p] != 0.0) nonzero.push_back(p);
   double worst = 0.0;
-  for (std::size_t i = 0; i < residual.size(); ++i)
-    worst = std::max(worst, std::abs(residual[i] - (dirty[i] - predicted[i])));
+  for (std::size_t i = 0; i < residual.size(); i += stride) {
+    const long x = long(i % nx), y = long(i / nx);
+    double predicted = 0.0;
+    for (std::size_t p : nonzero) {
+      const long px = x - long(p % nx) + long(nx / 2), py = y - long(p / nx) + long(ny / 2);
+      if (px >= 0 && py >= 0 && px < long(nx) && py < long(ny)) predicted += model[p] * psf[std::size_t(py) * nx + std::size_t(px)];
+    }
+    worst = std::max(worst, std::abs(residual[i] - (dirty[i] - predicted)));
+  }
   return worst / peakAbs(dirty);
 }
 
@@ -174,7 +183,6 @@ TEST(Multiscale, RecoversPointSources) {
     EXPECT_NEAR(near, p.flux, 0.01 * std::abs(p.flux)) << "source at " << p.x << "," << p.y;
   }
   EXPECT_LT(residualMismatch(psf, dirty, model, residual, kN, kN), 1e-9);
-  std::printf("point sources: %ld iterations, final peak %.2e\n", result.iterations, result.final_peak);
 }
 
 TEST(Multiscale, RecoversAnExtendedSourceInFarFewerIterationsThanPointComponents) {
@@ -205,19 +213,21 @@ TEST(Multiscale, RecoversAnExtendedSourceInFarFewerIterationsThanPointComponents
         EXPECT_LT(rms(residual), 0.25 * 2e-3) << fwhm;
       }
       EXPECT_LT(residualMismatch(psf, dirty, model, residual, kN, kN), 1e-9);
-      std::printf("FWHM %.0f, scales %s: %ld iterations, Gaussian %.4f of %.4f Jy, point %.4f, rms %.2e\n", fwhm,
-                  k == 0 ? "{0,4,8,16}" : "{0}", result.iterations, recovered, truth, point, rms(residual));
     }
     // Measured: 512 against 887 for FWHM 10, 414 against 1758 for FWHM 20.
-    if (fwhm == 10.0) EXPECT_LT(3 * iterations[0], 2 * iterations[1]);
-    if (fwhm == 20.0) EXPECT_LT(3 * iterations[0], iterations[1]) << "far fewer components for a source of 4 beams";
+    if (fwhm == 10.0) {
+      EXPECT_LT(3 * iterations[0], 2 * iterations[1]);
+    } else {
+      EXPECT_LT(3 * iterations[0], iterations[1]) << "far fewer components for a source of 4 beams";
+    }
   }
 }
 
 TEST(Multiscale, SameResultForOneAndTwoThreads) {
-  // Large enough for the threads to share the component updates, and with cut cross terms.
+  // Large enough for the threads to share the component updates, with cut cross terms and far
+  // sidelobes (several passes).
   const std::size_t nx = 640, ny = 560;
-  const auto psf = makePositivePsf(nx, ny);
+  const auto psf = makePositivePsf(nx, ny, 100.0);
   std::vector<double> sky(nx * ny, 0.0);
   addPoints(sky, nx, {{100, 100, 1.0}, {500, 400, 0.7}, {320, 280, -0.3}});
   addGaussian(sky, nx, ny, 200.0, 400.0, 12.0, 3.0);
@@ -253,15 +263,30 @@ TEST(Multiscale, CleansOnlyInsideTheMask) {
   auto result = multiscale({0, 4, 8})->executeMajorIteration({kN, kN, residual, model, psf, mask},
                                                              {0.1, 20000, 1e-3, 2});
   EXPECT_TRUE(result.reached_threshold);
-  std::printf("mask: %ld iterations\n", result.iterations);
   double outside = 0.0;
   for (std::size_t i = 0; i < model.size(); ++i)
     if (!mask[i]) outside += std::abs(model[i]);
   EXPECT_EQ(outside, 0.0) << "no component may spread flux outside the mask";
   EXPECT_GT(std::abs(residual[64 * kN + 64]), 0.9) << "the source outside the mask stays";
-  for (std::size_t i = 0; i < residual.size(); ++i)
-    if (mask[i]) ASSERT_LE(std::abs(residual[i]), 1e-3 + 1e-12) << i;
+  for (std::size_t i = 0; i < residual.size(); ++i) {
+    if (mask[i]) {
+      ASSERT_LE(std::abs(residual[i]), 1e-3 + 1e-12) << i;
+    }
+  }
   EXPECT_LE(result.final_peak, 1e-3 + 1e-12) << "the peak reported is the one inside the mask";
+  EXPECT_LT(residualMismatch(psf, dirty, model, residual, kN, kN), 1e-9);
+}
+
+TEST(Multiscale, WithoutTheDeltaFunctionTheSmallestScaleSetsTheThreshold) {
+  const auto psf = makePositivePsf(kN, kN);
+  std::vector<double> sky(kN * kN, 0.0);
+  addGaussian(sky, kN, kN, 60.0, 64.0, 20.0, 2.0);
+  const auto dirty = convolve(psf, sky, kN, kN);
+  auto residual = dirty;
+  std::vector<double> model(kN * kN, 0.0);
+  const auto result = multiscale({8, 16})->executeMajorIteration({kN, kN, residual, model, psf}, {0.1, 5000, 2e-3, 1});
+  EXPECT_TRUE(result.reached_threshold) << "on the residual smoothed to 8 px";
+  EXPECT_NEAR(sumWithin(model, kN, 60.0, 64.0, 40.0), sumWithin(sky, kN, 60.0, 64.0, 40.0), 0.03 * 2.0);
   EXPECT_LT(residualMismatch(psf, dirty, model, residual, kN, kN), 1e-9);
 }
 
@@ -301,9 +326,7 @@ TEST(Multiscale, ASecondCallContinuesWithTheCachedPsfTerms) {
   const auto first = clean->executeMajorIteration({kN, kN, residual, model, psf}, {0.1, first_budget, 1e-3, 1});
   EXPECT_EQ(first.iterations, first_budget);
   EXPECT_FALSE(first.reached_threshold);
-  const auto t0 = std::chrono::steady_clock::now();
   const auto second = clean->executeMajorIteration({kN, kN, residual, model, psf}, {0.1, 100000, 1e-3, 1});
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   EXPECT_DOUBLE_EQ(second.start_peak, first.final_peak);
   EXPECT_TRUE(second.reached_threshold);
   EXPECT_LT(residualMismatch(psf, dirty, model, residual, kN, kN), 1e-9);
@@ -318,7 +341,6 @@ TEST(Multiscale, ASecondCallContinuesWithTheCachedPsfTerms) {
   auto copy = clean->clone();
   copy->executeMajorIteration({kN, kN, residual_clone, model_clone, psf}, {0.1, 100000, 1e-3, 1});
   for (std::size_t i = 0; i < model.size(); ++i) ASSERT_NEAR(model_clone[i], model_one[i], 1e-9);
-  std::printf("second call: %ld iterations in %.3f s\n", second.iterations, seconds);
 }
 
 TEST(Multiscale, LargeImageWithCutCrossTermsIsExactAndReachesTheThreshold) {
@@ -338,6 +360,5 @@ TEST(Multiscale, LargeImageWithCutCrossTermsIsExactAndReachesTheThreshold) {
   EXPECT_LE(peakAbs(residual), 2e-3 + 1e-12);
   EXPECT_NEAR(sumWithin(model, nx, 200.0, 400.0, 24.0), sumWithin(sky, nx, 200.0, 400.0, 24.0), 0.03 * 3.0);
   EXPECT_NEAR(sumWithin(model, nx, 500.0, 400.0, kBeam), 0.7, 0.01 * 0.7);
-  EXPECT_LT(residualMismatch(psf, dirty, model, residual, nx, ny), 1e-9);
-  std::printf("640 x 560: %ld iterations\n", result.iterations);
+  EXPECT_LT(residualMismatch(psf, dirty, model, residual, nx, ny, 7), 1e-9);
 }

@@ -114,6 +114,19 @@ TEST_F(ImageErrors, WrongTypeOrUnit) {
   EXPECT_FALSE(anyOutput());
 }
 
+TEST_F(ImageErrors, BadDeconvolutionKeysAreNamed) {
+  struct Case { std::string set, key; };
+  for (const Case& c : {Case{"deconvolver=mem", "key 'deconvolver'"}, Case{"smallscalebias=2", "key 'smallscalebias'"},
+                        Case{"usemask=pb", "key 'usemask'"}, Case{"smoothfactor=-1", "smoothfactor"},
+                        Case{"savemodel=virtual", "key 'savemodel'"}, Case{"max_memory=3parsecs", "key 'max_memory'"},
+                        Case{"restoringbeam=5furlongs", "key 'restoringbeam'"}}) {
+    auto r = image("--set vis=" + ms_ + " --set niter=10 --set " + c.set);
+    EXPECT_EQ(r.exit_code, 2) << c.set;
+    EXPECT_NE(errorLine(r.output).find(c.key), std::string::npos) << c.set << ": " << r.output;
+  }
+  EXPECT_FALSE(anyOutput());
+}
+
 TEST_F(ImageErrors, SelectionThatMatchesNoData) {
   auto r = image("--set vis=" + ms_ + " --set uvrange='>1000000km'");
   EXPECT_EQ(r.exit_code, 1);

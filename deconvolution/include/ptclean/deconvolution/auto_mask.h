@@ -11,9 +11,10 @@
 // the mask threshold form regions, the regions smaller than minbeamfrac beams are pruned, and the
 // rest are smoothed with the beam and cut at cutthreshold of the smoothed peak. From the second
 // update on, the previous mask also grows by binary dilation into the pixels above the low-noise
-// threshold (then pruned, smoothed and cut the same way). With negativethreshold > 0, pixels below
-// the negative threshold are masked too (smoothed and cut, never pruned or grown). The new mask is
-// the union of the previous mask with these. Regions and dilation use 4-connectivity, as CASA's.
+// threshold (then pruned, smoothed and cut the same way). With negativethreshold > 0, pixels where
+// -residual exceeds the negative threshold are masked too (smoothed and cut, never pruned or grown).
+// The new mask is the union of the previous mask with these. Regions and dilation use
+// 4-connectivity, as CASA's.
 #pragma once
 
 #include <cstddef>
@@ -45,13 +46,14 @@ struct AutoMaskSettings {
 };
 
 /// What one update found, for the log (tclean's verbose automask summary). Thresholds are in the
-/// residual's units and include the median, as tclean's do.
+/// residual's units and include the median, as tclean's do; negative_threshold applies to -residual
+/// (tclean masks residual < -max(...) + median) and stays 0 while negativethreshold is 0.
 struct AutoMaskUpdate {
   double median = 0.0, rms = 0.0, peak = 0.0;  ///< rms = 1.4826 x MAD; peak = max |residual|
   double sidelobe_threshold = 0.0;             ///< sidelobethreshold x sidelobe level x peak + median
   double noise_threshold = 0.0;                ///< noisethreshold x rms + median
   double low_noise_threshold = 0.0;            ///< lownoisethreshold x rms + median
-  double negative_threshold = 0.0;             ///< -max(sidelobe part, negativethreshold x rms) + median (if on)
+  double negative_threshold = 0.0;             ///< on -residual: max(sidelobe part, negativethreshold x rms) - median
   bool noise_limited = false;                  ///< the noise threshold, not the sidelobe one, set the mask threshold
   std::size_t regions_found = 0, regions_pruned = 0;            ///< above the mask threshold
   std::size_t grow_regions_found = 0, grow_regions_pruned = 0;  ///< of the grown mask
