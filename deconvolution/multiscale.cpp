@@ -49,7 +49,9 @@ class Cycle {
         const DeconvolutionImages& images, const MinorCycleSettings& settings, std::vector<double> weights)
       : terms_(terms), allowed_(allowed), images_(images), settings_(settings), weights_(std::move(weights)),
         n_scales_(terms.kernels.size()), smoothed_(n_scales_, std::vector<double>(images.nx * images.ny)),
-        tiles_(n_scales_, TileMaxima(images.nx, images.ny)), spectrum_(terms.image_fft.spectrumSize()) {}
+        spectrum_(terms.image_fft.spectrumSize()) {
+    for (std::size_t t = 0; t < n_scales_; ++t) tiles_.emplace_back(images.nx, images.ny, allowed_[t].data());
+  }
 
   /// The principal scale's peak in the true residual: |residual| itself when that scale is the
   /// delta function, else the smoothed residual over its PSF peak.

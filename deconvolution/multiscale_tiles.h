@@ -3,7 +3,7 @@
 // the tiles it touches, band by band (32 rows), right after the band changed, while it is in cache.
 // Ties go to the first tile and the first pixel in it, whatever the thread count.
 //
-//   TileMaxima tiles(nx, ny);
+//   TileMaxima tiles(nx, ny, allowed);  // `allowed` must stay valid and unchanged
 //   tiles.rebuild(image, allowed);
 //   tiles.measureBand(image, allowed, y / TileMaxima::kTile, x0, x1);  // after rows changed
 //   auto [index, magnitude] = tiles.best(image, allowed);
@@ -24,8 +24,8 @@ class TileMaxima {
   };
 
   TileMaxima() = default;
-  TileMaxima(std::size_t nx, std::size_t ny)
-      : nx_(nx), ny_(ny), tx_((nx + kTile - 1) / kTile), ty_((ny + kTile - 1) / kTile), max_(tx_ * ty_, 0.0) {}
+  /// Notes which tiles `allowed` covers wholly or not at all: those skip the per-pixel test.
+  TileMaxima(std::size_t nx, std::size_t ny, const std::uint8_t* allowed);
 
   /// Measures every tile. Its loop is an orphaned `omp for`: in a parallel region, threads share it.
   void rebuild(const double* image, const std::uint8_t* allowed);
@@ -35,8 +35,10 @@ class TileMaxima {
   Best best(const double* image, const std::uint8_t* allowed) const;
 
  private:
+  enum Cover : std::uint8_t { kNone, kAll, kSome };
   std::size_t nx_ = 0, ny_ = 0, tx_ = 0, ty_ = 0;
   std::vector<double> max_;
+  std::vector<std::uint8_t> cover_;  ///< per tile: how much of it `allowed` holds
 };
 
 }  // namespace ptclean::deconvolution

@@ -12,6 +12,7 @@
 #include "log.h"
 #include "ms_simulator.h"
 #include "mpi_context.h"
+#include "partition_settings.h"
 
 namespace ptclean::imager {
 namespace {
@@ -47,9 +48,27 @@ int runCli(int argc, char** argv) {
   simulate->add_option("--set", overrides, "key=value, overriding the config file")->take_all();
   simulate->add_option("--threads", sim_threads, "threads (default: all cores)");
 
+  // partition: every key also as `--name value`, as CASA users type task parameters.
+  auto* partition = app.add_subcommand("partition", "write a Multi-MS from an MS, as CASA's partition (keys: `ptclean keys partition`)");
+  partition->add_option("config", config_file, "TOML file of partition keys")->check(CLI::ExistingFile);
+  partition->add_option("--set", overrides, "key=value, overriding the config file")->take_all();
+  std::vector<std::pair<std::string, std::string>> partition_values;
+  partition_values.reserve(partitionKeys().size());
+  for (const auto& key : partitionKeys()) {
+    partition_values.emplace_back(key.name, "");
+    partition->add_option("--" + key.name, partition_values.back().second, key.doc);
+  }
+
+  std::string listed_vis, listfile;
+  bool list_json = false;
+  auto* listpartition = app.add_subcommand("listpartition", "describe the Sub-MSs of a Multi-MS, as CASA's listpartition");
+  listpartition->add_option("vis", listed_vis, "the Multi-MS (or MS)")->required();
+  listpartition->add_flag("--json,--createdict", list_json, "CASA's createdict structure as JSON");
+  listpartition->add_option("--listfile", listfile, "write the output to this file instead of standard output");
+
   std::string which;
   auto* keys = app.add_subcommand("keys", "list the config keys of a subcommand with their defaults");
-  keys->add_option("subcommand", which, "image or simulate")->required()->check(CLI::IsMember({"image", "simulate"}));
+  keys->add_option("subcommand", which, "image, simulate or partition")->required()->check(CLI::IsMember({"image", "simulate", "partition"}));
 
   try {
     app.parse(argc, argv);
@@ -63,7 +82,8 @@ int runCli(int argc, char** argv) {
 
   try {
     if (*keys) {
-      if (mpi.isRoot()) printKeys(which == "image" ? imageKeys() : simulateKeys());
+      if (mpi.isRoot())
+        printKeys(which == "image" ? imageKeys() : which == "partition" ? partitionKeys() : simulateKeys());
       return 0;
     }
     if (*image) {
@@ -71,6 +91,16 @@ int runCli(int argc, char** argv) {
         throw ConfigError("give a config file or --set vis=... --set imagename=...");
       image_options.work_on_client = !no_work_on_client;
       return runImageCommand(mpi, config_file, overrides, image_options);
+    }
+    if (*partition) {
+      for (const auto& [name, value] : partition_values)
+        if (!value.empty()) overrides.push_back(name + "=" + value);
+      if (config_file.empty() && overrides.empty()) throw ConfigError("give a config file or --vis IN --outputvis OUT");
+      return runPartitionCommand(mpi, config_file, overrides);
+    }
+    if (*listpartition) {
+      if (!mpi.isRoot()) return 0;
+      return runListPartitionCommand(listed_vis, list_json, listfile);
     }
     if (*simulate) {
       int code = 0;

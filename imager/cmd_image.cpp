@@ -1,6 +1,8 @@
 #include <omp.h>
 
+#include <algorithm>
 #include <chrono>
+#include <filesystem>
 #include <cmath>
 #include <cstdlib>
 #include <sstream>
@@ -8,6 +10,7 @@
 
 #include "clean_mask.h"
 #include "commands.h"
+#include "multi_ms.h"
 #include "image_writer.h"
 #include "imaging_settings.h"
 #include "log.h"
@@ -50,6 +53,42 @@ std::vector<RowShare> shareOf(const std::vector<std::unique_ptr<MsReader>>& read
   return shares;
 }
 
+/// Whole Sub-MSs per rank, the largest first to the least loaded rank; with more ranks than
+/// Sub-MSs, rows are split instead (shareOf). Every rank computes the same plan; rank 0 logs it.
+std::vector<RowShare> shareOfSubMss(const std::vector<std::unique_ptr<MsReader>>& readers, const MpiContext& mpi,
+                                    bool work_on_client) {
+  const bool client_idle = !work_on_client && mpi.size() > 1;
+  const std::size_t workers = std::size_t(mpi.size()) - (client_idle ? 1 : 0);
+  if (workers > readers.size()) {
+    spdlog::info("Multi-MS: {} Sub-MSs for {} ranks: splitting them by rows", readers.size(), workers);
+    return shareOf(readers, mpi, work_on_client);
+  }
+  std::vector<std::size_t> cost(readers.size()), order(readers.size());
+  for (std::size_t m = 0; m < readers.size(); ++m) {
+    for (std::size_t c : readers[m]->rowCosts()) cost[m] += c;
+    order[m] = m;
+  }
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return cost[a] > cost[b]; });
+  std::vector<std::size_t> load(workers, 0), owner(readers.size());
+  for (std::size_t m : order) {
+    const std::size_t w = std::size_t(std::min_element(load.begin(), load.end()) - load.begin());
+    owner[m] = w;
+    load[w] += cost[m];
+  }
+  for (std::size_t w = 0; w < workers; ++w) {
+    std::string names;
+    for (std::size_t m = 0; m < readers.size(); ++m)
+      if (owner[m] == w) names += (names.empty() ? "" : ", ") + std::filesystem::path(readers[m]->path()).filename().string();
+    spdlog::info("Multi-MS: rank {} takes {} ({} visibilities)", w + (client_idle ? 1 : 0), names, load[w]);
+  }
+  if (client_idle && mpi.isRoot()) return {};
+  const std::size_t me = std::size_t(mpi.rank()) - (client_idle ? 1 : 0);
+  std::vector<RowShare> shares;
+  for (std::size_t m = 0; m < readers.size(); ++m)
+    if (owner[m] == me) shares.push_back({m, 0, readers[m]->selectedRows()});
+  return shares;
+}
+
 std::vector<gridding::VisibilityView> viewsOf(const std::vector<SpwBlock>& blocks) {
   std::vector<gridding::VisibilityView> views;
   for (std::size_t b = 0; b < blocks.size(); ++b) {
@@ -87,9 +126,22 @@ int runImageCommand(const MpiContext& mpi, const std::string& config_file,
   std::vector<std::unique_ptr<MsReader>> readers;
   PhaseCentre centre;
   MsSummary summary;
+  // A Multi-MS is read as its Sub-MSs, so that ranks can take whole ones.
+  bool multi_ms = false;
   auto openReaders = [&] {
-    for (const auto& path : settings.vis)
-      readers.push_back(std::make_unique<MsReader>(path, settings.selection, settings.datacolumn));
+    for (const auto& path : settings.vis) {
+      if (!isMultiMs(path)) {
+        readers.push_back(std::make_unique<MsReader>(path, settings.selection, settings.datacolumn));
+        continue;
+      }
+      multi_ms = true;
+      const std::size_t before = readers.size();
+      for (const auto& part : subMsPaths(path)) {
+        auto reader = std::make_unique<MsReader>(part, settings.selection, settings.datacolumn, true);
+        if (reader->selectedRows() > 0) readers.push_back(std::move(reader));
+      }
+      if (readers.size() == before) throw std::runtime_error("selection matches no data in " + path);
+    }
   };
   collectively(mpi, [&] {
     openReaders();
@@ -111,8 +163,9 @@ int runImageCommand(const MpiContext& mpi, const std::string& config_file,
 
   std::unique_ptr<VisibilitySource> source;
   collectively(mpi, [&] {
-    source = std::make_unique<VisibilitySource>(readers, shareOf(readers, mpi, options.work_on_client), centre,
-                                                settings.max_memory_bytes);
+    auto shares = multi_ms ? shareOfSubMss(readers, mpi, options.work_on_client)
+                           : shareOf(readers, mpi, options.work_on_client);
+    source = std::make_unique<VisibilitySource>(readers, shares, centre, settings.max_memory_bytes);
   });
   constexpr double kGB = 1e9;
   if (source->streaming())
@@ -187,7 +240,9 @@ int runImageCommand(const MpiContext& mpi, const std::string& config_file,
                  clean.stop_reason);
 
   if (settings.savemodel == SaveModel::ModelColumn) {
-    saveModelColumn(mpi, gridder, *source, settings.vis, model, [&] { readers.clear(); }, openReaders);
+    std::vector<std::string> paths;
+    for (const auto& reader : readers) paths.push_back(reader->path());
+    saveModelColumn(mpi, gridder, *source, paths, model, [&] { readers.clear(); }, openReaders);
     timings.add(Phase::Write, timer.lap());
   }
 

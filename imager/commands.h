@@ -36,3 +36,16 @@ int runImageCommand(const MpiContext& mpi, const std::string& config_file,
 int threadsPerRank(std::optional<int> requested, const MpiContext& mpi);
 
 }  // namespace ptclean::imager
+
+namespace ptclean::imager {
+
+/// `ptclean partition`: CASA's partition task (keys: partitionKeys()). Collective: under mpirun
+/// each rank writes its own Sub-MSs.
+int runPartitionCommand(const MpiContext& mpi, const std::string& config_file,
+                        const std::vector<std::string>& overrides);
+
+/// `ptclean listpartition VIS`: CASA's listpartition; with `json`, CASA's createdict structure,
+/// to `listfile` or to standard output (and nothing else on standard output).
+int runListPartitionCommand(const std::string& vis, bool json, const std::string& listfile);
+
+}  // namespace ptclean::imager

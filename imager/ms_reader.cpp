@@ -6,8 +6,6 @@
 #include <casacore/measures/Measures/MDirection.h>
 #include <casacore/measures/Measures/MeasConvert.h>
 #include <casacore/measures/Measures/Stokes.h>
-#include <casacore/ms/MSSel/MSSelection.h>
-#include <casacore/ms/MSSel/MSSelectionError.h>
 #include <casacore/ms/MeasurementSets/MSColumns.h>
 #include <casacore/ms/MeasurementSets/MeasurementSet.h>
 #include <casacore/tables/Tables/ArrayColumn.h>
@@ -21,6 +19,7 @@
 #include <set>
 #include <sstream>
 
+#include "ms_selection.h"
 #include "phase_rotation.h"
 
 namespace ptclean::imager {
@@ -126,7 +125,8 @@ struct MsReader::Impl {
   }
 };
 
-MsReader::MsReader(const std::string& path, const MsSelectionKeys& keys, const std::string& datacolumn)
+MsReader::MsReader(const std::string& path, const MsSelectionKeys& keys, const std::string& datacolumn,
+                   bool allow_empty)
     : impl_(std::make_unique<Impl>()) {
   impl_->path = path;
   if (!std::filesystem::exists(path)) throw std::runtime_error("vis '" + path + "' does not exist");
@@ -156,47 +156,10 @@ MsReader::MsReader(const std::string& path, const MsSelectionKeys& keys, const s
     }
   }
 
-  casacore::MSSelection selection;
-  auto setIf = [](const std::string& value, auto setter) {
-    if (!value.empty()) setter(value);
-  };
-  try {
-    setIf(keys.field, [&](const std::string& v) { selection.setFieldExpr(v); });
-    setIf(keys.spw, [&](const std::string& v) { selection.setSpwExpr(v); });
-    setIf(keys.scan, [&](const std::string& v) { selection.setScanExpr(v); });
-    setIf(keys.antenna, [&](const std::string& v) { selection.setAntennaExpr(v); });
-    setIf(keys.timerange, [&](const std::string& v) { selection.setTimeExpr(v); });
-    setIf(keys.uvrange, [&](const std::string& v) { selection.setUvDistExpr(v); });
-    setIf(keys.intent, [&](const std::string& v) { selection.setStateExpr(v); });
-    setIf(keys.observation, [&](const std::string& v) { selection.setObservationExpr(v); });
-    casacore::TableExprNode node = selection.toTableExprNode(&impl_->ms);
-    impl_->selected = node.isNull() ? casacore::Table(ms) : ms(node);
-    if (!keys.spw.empty()) {
-      casacore::Matrix<casacore::Int> list = selection.getChanList(&impl_->ms);
-      for (std::size_t r = 0; r < list.nrow(); ++r) {
-        auto& chans = impl_->channels[list(r, 0)];
-        for (int c = list(r, 1); c <= list(r, 2); c += std::max(1, list(r, 3))) chans.push_back(c);
-      }
-      for (auto& [spw, chans] : impl_->channels) {
-        std::sort(chans.begin(), chans.end());
-        chans.erase(std::unique(chans.begin(), chans.end()), chans.end());
-      }
-    }
-  } catch (const casacore::MSSelectionError& error) {
-    throw std::runtime_error("selection on " + path + " is invalid: " + std::string(error.getMesg()));
-  } catch (const casacore::AipsError& error) {
-    throw std::runtime_error("selection on " + path + " failed: " + std::string(error.getMesg()));
-  }
+  SelectedRows rows = selectRows(impl_->ms, keys, path, allow_empty);
+  impl_->selected = rows.table;
+  impl_->channels = std::move(rows.channels);
   impl_->correlations = parseCorrelations(keys.correlation);
-  if (impl_->selected.nrow() == 0) {
-    std::string what;
-    for (auto [name, value] : {std::pair{"field", keys.field}, {"spw", keys.spw}, {"scan", keys.scan},
-                               {"antenna", keys.antenna}, {"timerange", keys.timerange},
-                               {"uvrange", keys.uvrange}, {"intent", keys.intent},
-                               {"observation", keys.observation}})
-      if (!value.empty()) what += std::string(what.empty() ? "" : ", ") + name + "='" + value + "'";
-    throw std::runtime_error("selection matches no data in " + path + (what.empty() ? "" : " (" + what + ")"));
-  }
 }
 
 MsReader::~MsReader() = default;

@@ -20,6 +20,7 @@ namespace ptclean::imager {
 
 struct MsSelectionKeys {
   std::string field, spw, scan, antenna, timerange, uvrange, intent, observation, correlation;
+  std::string array;  ///< subarray ids (partition's `array`; the imager has no such key)
 };
 
 struct PhaseCentre {
@@ -54,8 +55,10 @@ struct MsSummary {
 
 class MsReader {
  public:
-  /// Throws std::runtime_error naming the path or the selection key that is wrong.
-  MsReader(const std::string& path, const MsSelectionKeys& selection, const std::string& datacolumn);
+  /// Throws std::runtime_error naming the path or the selection key that is wrong, or (unless
+  /// `allow_empty`, as for one Sub-MS of a Multi-MS) a selection that matches nothing.
+  MsReader(const std::string& path, const MsSelectionKeys& selection, const std::string& datacolumn,
+           bool allow_empty = false);
   ~MsReader();
 
   std::size_t selectedRows() const;

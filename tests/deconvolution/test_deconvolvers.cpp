@@ -15,13 +15,13 @@ namespace {
 constexpr std::size_t kN = 128;
 
 /// A PSF with a Gaussian main lobe and a ring of sidelobes (10%, both signs), peak 1 at the centre.
-std::vector<double> makePsf() {
+std::vector<double> makePsf(double sidelobes = 0.1) {
   std::vector<double> psf(kN * kN);
   for (std::size_t y = 0; y < kN; ++y)
     for (std::size_t x = 0; x < kN; ++x) {
       const double dx = double(x) - kN / 2, dy = double(y) - kN / 2, r = std::hypot(dx, dy);
       psf[y * kN + x] = std::exp(-r * r / (2 * 2.0 * 2.0)) +
-                        0.1 * std::sin(2 * std::numbers::pi * r / 9.0) * std::exp(-r * r / (2 * 20.0 * 20.0));
+                        sidelobes * std::sin(2 * std::numbers::pi * r / 9.0) * std::exp(-r * r / (2 * 20.0 * 20.0));
     }
   return psf;
 }
@@ -91,7 +91,9 @@ TEST_P(EveryAlgorithm, StopsAtTheIterationBudget) {
 }
 
 TEST_P(EveryAlgorithm, CleansOnlyInsideTheMask) {
-  const auto psf = makePsf();
+  // A Gaussian PSF: the ring's transform has negative parts, and with sources left outside the
+  // mask (whose sidelobes inside it are not point-like) CLEAN with such a PSF diverges.
+  const auto psf = makePsf(0.0);
   auto residual = dirtyImage(psf);
   std::vector<double> model(kN * kN, 0.0);
   // A box around the source at (40, 80) only: the others (brighter) stay in the residual.

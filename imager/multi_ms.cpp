@@ -1,0 +1,126 @@
+#include "multi_ms.h"
+
+#include <casacore/casa/Exceptions/Error.h>
+#include <casacore/ms/MeasurementSets/MSColumns.h>
+#include <casacore/ms/MeasurementSets/MeasurementSet.h>
+#include <casacore/tables/Tables/ScalarColumn.h>
+#include <casacore/tables/Tables/TableInfo.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <set>
+#include <stdexcept>
+
+namespace ptclean::imager {
+namespace fs = std::filesystem;
+
+namespace {
+
+/// Bytes under `folder` without following links (as `du`).
+std::uintmax_t folderBytes(const fs::path& folder) {
+  std::uintmax_t total = 0;
+  for (auto it = fs::recursive_directory_iterator(folder, fs::directory_options::none);
+       it != fs::recursive_directory_iterator(); ++it)
+    if (it->is_symlink()) {
+      it.disable_recursion_pending();
+    } else if (it->is_regular_file()) {
+      total += it->file_size();
+    }
+  return total;
+}
+
+std::string humanSize(std::uintmax_t bytes) {
+  const char* units = "KMGTP";
+  double value = double(bytes) / 1024.0;
+  int unit = 0;
+  while (value >= 1024.0 && unit < 4) value /= 1024.0, ++unit;
+  char text[32];
+  if (value < 10.0) std::snprintf(text, sizeof text, "%.1f%c", value, units[unit]);
+  else std::snprintf(text, sizeof text, "%.0f%c", value, units[unit]);
+  return text;
+}
+
+void checkLinks(const fs::path& ms) {
+  for (const auto& entry : fs::directory_iterator(ms))
+    if (entry.is_symlink() && !fs::exists(entry.path()))
+      throw std::runtime_error("Multi-MS: broken link " + entry.path().string() + " -> " +
+                               fs::read_symlink(entry.path()).string());
+}
+
+SubMsSummary summariseMs(const std::string& path) {
+  SubMsSummary part;
+  part.path = path;
+  part.size = humanSize(folderBytes(path));
+  casacore::MeasurementSet ms(path);
+  casacore::ScalarColumn<casacore::Int> scan(ms, "SCAN_NUMBER"), dd(ms, "DATA_DESC_ID");
+  auto scans = scan.getColumn(), dds = dd.getColumn();
+  casacore::MSDataDescColumns dd_cols(ms.dataDescription());
+  casacore::MSSpWindowColumns spw_cols(ms.spectralWindow());
+  std::map<int, std::set<int>> spws_of_scan;
+  for (std::size_t r = 0; r < scans.size(); ++r) {
+    ++part.scans[scans[r]].rows;
+    spws_of_scan[scans[r]].insert(dd_cols.spectralWindowId()(dds[r]));
+  }
+  for (auto& [id, info] : part.scans)
+    for (int spw : spws_of_scan[id]) {
+      info.spws.push_back(spw);
+      info.nchans.push_back(spw_cols.numChan()(spw));
+    }
+  return part;
+}
+
+}  // namespace
+
+bool isMultiMs(const std::string& path) {
+  if (!fs::is_directory(fs::path(path) / "SUBMSS")) return false;
+  try {
+    return casacore::Table::tableInfo(path).subType() == "CONCATENATED";
+  } catch (const casacore::AipsError&) {
+    return false;
+  }
+}
+
+std::vector<std::string> subMsPaths(const std::string& path) {
+  if (!fs::exists(path)) throw std::runtime_error("'" + path + "' does not exist");
+  if (!isMultiMs(path)) throw std::runtime_error("'" + path + "' is not a Multi-MS (no concatenated table with SUBMSS/)");
+  checkLinks(path);
+  std::vector<std::string> parts;
+  try {
+    casacore::Table table(path);
+    for (const auto& name : table.getPartNames()) parts.push_back(name);
+  } catch (const casacore::AipsError& error) {
+    throw std::runtime_error("Multi-MS '" + path + "' cannot be opened: " + std::string(error.getMesg()));
+  }
+  for (const auto& part : parts) {
+    if (!fs::exists(part)) throw std::runtime_error("Multi-MS '" + path + "': Sub-MS " + part + " is missing");
+    checkLinks(part);
+  }
+  return parts;
+}
+
+MultiMsSummary summariseMultiMs(const std::string& path) {
+  if (!fs::exists(path)) throw std::runtime_error("vis '" + path + "' does not exist");
+  MultiMsSummary summary;
+  summary.multi = isMultiMs(path);
+  if (!summary.multi) {
+    if (!casacore::Table::isReadable(path)) throw std::runtime_error("vis '" + path + "' is not a MeasurementSet");
+    summary.parts.push_back(summariseMs(path));
+    return summary;
+  }
+  casacore::TableInfo info = casacore::Table::tableInfo(path);
+  const std::string readme = info.readme();
+  const auto at = readme.find("AxisType = ");
+  if (at != std::string::npos) {
+    summary.axis = readme.substr(at + 11);
+    summary.axis = summary.axis.substr(0, summary.axis.find('\n'));
+  }
+  try {
+    for (const auto& part : subMsPaths(path)) summary.parts.push_back(summariseMs(part));
+  } catch (const casacore::AipsError& error) {
+    throw std::runtime_error("Multi-MS '" + path + "': " + std::string(error.getMesg()));
+  }
+  return summary;
+}
+
+}  // namespace ptclean::imager

@@ -1,0 +1,98 @@
+#include "partition_input.h"
+
+#include <casacore/casa/Arrays/Vector.h>
+#include <casacore/casa/Exceptions/Error.h>
+#include <casacore/tables/Tables/TableRecord.h>
+#include <casacore/ms/MeasurementSets/MSColumns.h>
+#include <casacore/ms/MeasurementSets/MeasurementSet.h>
+#include <casacore/tables/Tables/ScalarColumn.h>
+
+#include <map>
+#include <stdexcept>
+
+#include "ms_selection.h"
+
+namespace ptclean::imager {
+namespace {
+
+/// "all", or which data column a copy keeps (it becomes DATA, as CASA's partition and split do).
+void keepDataColumns(casacore::Table& copy, const std::string& datacolumn) {
+  static const char* kColumns[] = {"DATA", "CORRECTED_DATA", "MODEL_DATA", "FLOAT_DATA"};
+  if (datacolumn == "all") return;
+  const std::string keep = datacolumn == "data" ? "DATA" : datacolumn == "corrected" ? "CORRECTED_DATA" : "MODEL_DATA";
+  if (!copy.tableDesc().isColumn(keep)) throw std::runtime_error("datacolumn: " + keep + " is absent from the input MS");
+  for (const char* column : kColumns)
+    if (keep != column && std::string(column) != "FLOAT_DATA" && copy.tableDesc().isColumn(column)) copy.removeColumn(column);
+  if (keep != "DATA") copy.renameColumn("DATA", keep);
+}
+
+/// Rows `rows` of `selected` as a plain MS at `path`, with its subtables and no SORTED_TABLE keyword.
+void writeSubMs(const casacore::Table& selected, const std::vector<casacore::rownr_t>& rows, const std::string& path,
+                const std::string& datacolumn) {
+  try {
+    casacore::Vector<casacore::rownr_t> numbers(rows.size());
+    for (std::size_t i = 0; i < rows.size(); ++i) numbers[i] = rows[i];
+    casacore::Table part = selected(numbers);
+    part.deepCopy(path, casacore::Table::New);
+    casacore::Table copy(path, casacore::Table::Update);
+    keepDataColumns(copy, datacolumn);
+    if (copy.keywordSet().isDefined("SORTED_TABLE")) copy.rwKeywordSet().removeField("SORTED_TABLE");
+    copy.flush();
+  } catch (const casacore::AipsError& error) {
+    throw std::runtime_error("cannot write Sub-MS " + path + ": " + std::string(error.getMesg()));
+  }
+}
+
+}  // namespace
+
+struct PartitionInput::Impl {
+  casacore::MeasurementSet ms;
+  casacore::Table selected;
+};
+
+PartitionInput::PartitionInput(const std::string& vis, const MsSelectionKeys& selection)
+    : impl_(std::make_unique<Impl>()) {
+  try {
+    impl_->ms = casacore::MeasurementSet(vis, casacore::TableLock(casacore::TableLock::AutoNoReadLocking),
+                                         casacore::Table::Old);
+  } catch (const casacore::AipsError& error) {
+    throw std::runtime_error("vis '" + vis + "' is not a MeasurementSet: " + std::string(error.getMesg()));
+  }
+  impl_->selected = selectRows(impl_->ms, selection, vis).table;
+}
+
+PartitionInput::~PartitionInput() = default;
+
+std::size_t PartitionInput::selectedRows() const { return impl_->selected.nrow(); }
+
+std::vector<PartitionRow> PartitionInput::rows() const {
+  const casacore::Table& selected = impl_->selected;
+  casacore::ScalarColumn<casacore::Int> scan(selected, "SCAN_NUMBER"), dd(selected, "DATA_DESC_ID"),
+      field(selected, "FIELD_ID"), a1(selected, "ANTENNA1"), a2(selected, "ANTENNA2");
+  auto scans = scan.getColumn(), dds = dd.getColumn(), fields = field.getColumn(), ant1 = a1.getColumn(),
+       ant2 = a2.getColumn();
+  casacore::MSDataDescColumns dd_cols(impl_->ms.dataDescription());
+  casacore::MSSpWindowColumns spw_cols(impl_->ms.spectralWindow());
+  casacore::MSPolarizationColumns pol_cols(impl_->ms.polarization());
+  std::map<int, std::pair<int, std::size_t>> shape;  // dd -> (spw, channels x correlations)
+  std::vector<PartitionRow> rows(scans.size());
+  for (std::size_t r = 0; r < rows.size(); ++r) {
+    auto found = shape.find(dds[r]);
+    if (found == shape.end()) {
+      const int spw = dd_cols.spectralWindowId()(dds[r]);
+      const std::size_t n = std::size_t(spw_cols.numChan()(spw)) *
+                            std::size_t(pol_cols.numCorr()(dd_cols.polarizationId()(dds[r])));
+      found = shape.emplace(dds[r], std::pair{spw, n}).first;
+    }
+    rows[r] = {scans[r], dds[r], found->second.first, fields[r], ant1[r], ant2[r], found->second.second};
+  }
+  return rows;
+}
+
+void PartitionInput::writeRows(const std::vector<std::size_t>& rows, const std::string& path,
+                               const std::string& datacolumn) const {
+  std::vector<casacore::rownr_t> numbers(rows.begin(), rows.end());
+  writeSubMs(impl_->selected, numbers, path, datacolumn);
+}
+
+}  // namespace ptclean::imager
