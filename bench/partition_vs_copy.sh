@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Partition throughput: `ptclean partition` of the benchmark MS into a Multi-MS (4 Sub-MSs,
+# separationaxis auto, flagbackup on), on 1 and 2 MPI ranks, against a plain `cp -r` of the same
+# MS, in one run. Prints medians and MB/s (MS size / wall time) as a Markdown table.
+#
+#   bash bench/partition_vs_copy.sh [--runs 3] [--workdir /tmp/ptclean-bench]
+set -euo pipefail
+
+runs=3
+workdir=/tmp/ptclean-bench
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --runs) runs="$2"; shift 2 ;;
+    --workdir) workdir="$2"; shift 2 ;;
+    *) echo "unknown option $1" >&2; exit 2 ;;
+  esac
+done
+
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+ptclean="${PTCLEAN_BUILD_DIR:-$repo/build}/imager/ptclean"
+[ -x "$ptclean" ] || { echo "build ptclean first: bash scripts/setup.sh build" >&2; exit 1; }
+mkdir -p "$workdir"
+ms="$workdir/bench.ms"
+if [ ! -d "$ms" ]; then
+  echo "simulating $ms ..." >&2
+  "$ptclean" simulate "$repo/configs/simulate_bench.toml" --set vis="$ms" >&2
+fi
+mpi=(mpirun --oversubscribe)
+[ "$(id -u)" -eq 0 ] && mpi+=(--allow-run-as-root)
+megabytes=$(du -sm "$ms" | cut -f1)
+
+median() { sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
+seconds() { local start end; start=$(date +%s.%N); "$@" >/dev/null 2>&1; end=$(date +%s.%N); awk -v a="$start" -v b="$end" 'BEGIN {print b - a}'; }
+
+declare -A times
+for run in $(seq "$runs"); do
+  sync; rm -rf "$workdir/copy.ms"
+  times[cp]+="$(seconds cp -r "$ms" "$workdir/copy.ms") "
+  for ranks in 1 2; do
+    sync; rm -rf "$workdir/part.mms" "$workdir/part.mms.flagversions"
+    times[p$ranks]+="$(seconds env OMP_NUM_THREADS=1 "${mpi[@]}" -n "$ranks" "$ptclean" partition --vis "$ms" --outputvis "$workdir/part.mms" --numsubms 4) "
+  done
+done
+rm -rf "$workdir/copy.ms" "$workdir/part.mms" "$workdir/part.mms.flagversions"
+
+echo "MS: $ms, ${megabytes} MB; $runs runs; $(nproc) cores"
+echo
+echo "| what | median s | MB/s | vs cp -r |"
+echo "|---|---|---|---|"
+cp_median=$(echo "${times[cp]}" | tr ' ' '\n' | grep . | median)
+for key in cp p1 p2; do
+  m=$(echo "${times[$key]}" | tr ' ' '\n' | grep . | median)
+  case "$key" in cp) what="cp -r" ;; p1) what="ptclean partition, 1 rank" ;; p2) what="ptclean partition, 2 ranks" ;; esac
+  awk -v w="$what" -v m="$m" -v mb="$megabytes" -v c="$cp_median" 'BEGIN {printf "| %s | %.2f | %.0f | %.2fx |\n", w, m, mb / m, m / c}'
+done
