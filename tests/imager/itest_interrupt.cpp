@@ -22,3 +22,19 @@ TEST(Interrupt, SigintLeavesNoOutputs) {
   for (const auto& entry : std::filesystem::directory_iterator(dir.path()))
     EXPECT_EQ(entry.path().filename().string().rfind("out", 0), std::string::npos) << "left behind: " << entry.path();
 }
+
+TEST(Interrupt, SigintDuringPartitionLeavesNoMultiMs) {
+  ptclean::testing::TempDir dir("sigint-partition");
+  const std::string ms = dir / "src.ms";
+  auto sim = ptclean::testing::runCommand(ptclean::testing::ptcleanBinary() + " simulate --set vis=" + ms +
+                                          " --set array=vla --set nchan=2 --set nintegrations=10");
+  ASSERT_EQ(sim.exit_code, 0) << sim.output;
+  // One Sub-MS per baseline (351 of them): still writing them when the signal comes.
+  const std::string run = ptclean::testing::ptcleanBinary() + " partition --vis " + ms + " --outputvis " +
+                          (dir / "out.mms") + " --separationaxis baseline --numsubms 1000";
+  auto r = ptclean::testing::runCommand("(" + run + " 2>&1) & pid=$!; sleep 2; kill -INT $pid; wait $pid; echo \"rc=$?\"");
+  EXPECT_NE(r.output.find("rc=130"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("interrupted by SIGINT while writing Sub-MSs"), std::string::npos) << r.output;
+  for (const auto& entry : std::filesystem::directory_iterator(dir.path()))
+    EXPECT_EQ(entry.path().filename().string().rfind("out", 0), std::string::npos) << "left behind: " << entry.path();
+}
