@@ -60,22 +60,6 @@ Hands parallelHands(const casacore::Vector<casacore::Int>& corr_types, const std
   return hands;
 }
 
-std::set<int> parseCorrelations(const std::string& text) {
-  std::set<int> types;
-  std::stringstream in(text);
-  std::string item;
-  while (std::getline(in, item, ',')) {
-    item.erase(0, item.find_first_not_of(" "));
-    item.erase(item.find_last_not_of(" ") + 1);
-    if (item.empty()) continue;
-    casacore::Stokes::StokesTypes type = casacore::Stokes::type(casacore::String(item));
-    if (type == casacore::Stokes::Undefined)
-      throw std::runtime_error("correlation: '" + item + "' is not a correlation (RR, LL, XX, YY, ...)");
-    types.insert(int(type));
-  }
-  return types;
-}
-
 }  // namespace
 
 PhaseCentre parsePhaseCentre(const std::string& text, const std::string& ms_path) {

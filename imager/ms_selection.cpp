@@ -2,11 +2,29 @@
 
 #include <casacore/ms/MSSel/MSSelection.h>
 #include <casacore/ms/MSSel/MSSelectionError.h>
+#include <casacore/measures/Measures/Stokes.h>
 
 #include <algorithm>
+#include <sstream>
 #include <stdexcept>
 
 namespace ptclean::imager {
+
+std::set<int> parseCorrelations(const std::string& text) {
+  std::set<int> types;
+  std::stringstream in(text);
+  std::string item;
+  while (std::getline(in, item, ',')) {
+    item.erase(0, item.find_first_not_of(" "));
+    item.erase(item.find_last_not_of(" ") + 1);
+    if (item.empty()) continue;
+    casacore::Stokes::StokesTypes type = casacore::Stokes::type(casacore::String(item));
+    if (type == casacore::Stokes::Undefined)
+      throw std::runtime_error("correlation: '" + item + "' is not a correlation (RR, LL, XX, YY, ...)");
+    types.insert(int(type));
+  }
+  return types;
+}
 
 SelectedRows selectRows(const casacore::MeasurementSet& ms, const MsSelectionKeys& keys, const std::string& path,
                         bool allow_empty) {

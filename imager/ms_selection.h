@@ -6,6 +6,7 @@
 #include <casacore/tables/Tables/Table.h>
 
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,10 @@ struct SelectedRows {
   casacore::Table table;                     ///< the selected rows (a reference table)
   std::map<int, std::vector<int>> channels;  ///< spw -> selected channels (only spws with a channel selection)
 };
+
+/// Correlation names ("RR, LL", "XX,YY") to casacore Stokes types; throws std::runtime_error
+/// naming a name that is not a correlation.
+std::set<int> parseCorrelations(const std::string& text);
 
 /// Applies `keys` (all but `correlation`); throws std::runtime_error naming `path` and the bad key,
 /// or, unless `allow_empty`, saying which keys matched no data.

@@ -11,6 +11,7 @@
 #include <stdexcept>
 
 #include "ms_selection.h"
+#include "sub_ms_copy.h"
 
 namespace ptclean::imager {
 namespace {
@@ -26,28 +27,12 @@ void keepDataColumns(casacore::Table& copy, const std::string& datacolumn) {
   if (keep != "DATA") copy.renameColumn("DATA", keep);
 }
 
-/// Rows `rows` of `selected` as a plain MS at `path`, with its subtables and no SORTED_TABLE keyword.
-void writeSubMs(const casacore::Table& selected, const std::vector<casacore::rownr_t>& rows, const std::string& path,
-                const std::string& datacolumn) {
-  try {
-    casacore::Vector<casacore::rownr_t> numbers(rows.size());
-    for (std::size_t i = 0; i < rows.size(); ++i) numbers[i] = rows[i];
-    casacore::Table part = selected(numbers);
-    part.deepCopy(path, casacore::Table::New);
-    casacore::Table copy(path, casacore::Table::Update);
-    keepDataColumns(copy, datacolumn);
-    if (copy.keywordSet().isDefined("SORTED_TABLE")) copy.rwKeywordSet().removeField("SORTED_TABLE");
-    copy.flush();
-  } catch (const casacore::AipsError& error) {
-    throw std::runtime_error("cannot write Sub-MS " + path + ": " + std::string(error.getMesg()));
-  }
-}
-
 }  // namespace
 
 struct PartitionInput::Impl {
   casacore::MeasurementSet ms;
   casacore::Table selected;
+  MsSlicing slicing;
 };
 
 PartitionInput::PartitionInput(const std::string& vis, const MsSelectionKeys& selection)
@@ -58,7 +43,10 @@ PartitionInput::PartitionInput(const std::string& vis, const MsSelectionKeys& se
   } catch (const casacore::AipsError& error) {
     throw std::runtime_error("vis '" + vis + "' is not a MeasurementSet: " + std::string(error.getMesg()));
   }
-  impl_->selected = selectRows(impl_->ms, selection, vis).table;
+  SelectedRows rows = selectRows(impl_->ms, selection, vis);
+  impl_->selected = rows.table;
+  impl_->slicing.channels = std::move(rows.channels);
+  impl_->slicing.correlations = parseCorrelations(selection.correlation);
 }
 
 PartitionInput::~PartitionInput() = default;
@@ -92,7 +80,15 @@ std::vector<PartitionRow> PartitionInput::rows() const {
 void PartitionInput::writeRows(const std::vector<std::size_t>& rows, const std::string& path,
                                const std::string& datacolumn) const {
   std::vector<casacore::rownr_t> numbers(rows.begin(), rows.end());
-  writeSubMs(impl_->selected, numbers, path, datacolumn);
+  copyRowsAsMs(impl_->ms, impl_->selected, numbers, path, impl_->slicing);
+  try {
+    casacore::Table copy(path, casacore::Table::Update);
+    keepDataColumns(copy, datacolumn);
+    if (copy.keywordSet().isDefined("SORTED_TABLE")) copy.rwKeywordSet().removeField("SORTED_TABLE");
+    copy.flush();
+  } catch (const casacore::AipsError& error) {
+    throw std::runtime_error("cannot write Sub-MS " + path + ": " + std::string(error.getMesg()));
+  }
 }
 
 }  // namespace ptclean::imager

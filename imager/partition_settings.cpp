@@ -16,10 +16,10 @@ const std::vector<KeySpec>& partitionKeys() {
       {"flagbackup", KeyType::Bool, "true", "save FLAG to <outputvis>.flagversions (flags.partition_1)"},
       {"datacolumn", KeyType::String, "'all'", "all, data, corrected or model (the one kept becomes DATA)"},
       {"field", KeyType::String, "''", "field selection, CASA syntax"},
-      {"spw", KeyType::String, "''", "spectral window selection (whole spws)"},
+      {"spw", KeyType::String, "''", "spectral window and channel selection ('0:5~60': one contiguous range per spw)"},
       {"scan", KeyType::String, "''", "scan selection"},
       {"antenna", KeyType::String, "''", "antenna/baseline selection; '*&&&' for autocorrelations only"},
-      {"correlation", KeyType::String, "''", "correlation selection ('' = all; only '' is supported)"},
+      {"correlation", KeyType::String, "''", "correlations kept, e.g. 'RR,LL' ('' = all)"},
       {"timerange", KeyType::String, "''", "time selection"},
       {"intent", KeyType::String, "''", "scan intent selection"},
       {"array", KeyType::String, "''", "(sub)array id selection"},
@@ -72,12 +72,6 @@ PartitionSettings partitionSettingsFrom(const Config& config) {
                  config.string("antenna"), config.string("timerange"), config.string("uvrange"),
                  config.string("intent"), config.string("observation"), config.string("correlation"),
                  config.string("array")};
-  if (!s.selection.correlation.empty())
-    throw ConfigError("key 'correlation': partition copies whole rows; selecting correlations needs mstransform, "
-                      "which ptclean does not have yet");
-  if (s.selection.spw.find(':') != std::string::npos)
-    throw ConfigError("key 'spw': partition copies whole spectral windows; channel ranges ('" + s.selection.spw +
-                      "') need mstransform, which ptclean does not have yet");
   return s;
 }
 

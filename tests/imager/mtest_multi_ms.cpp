@@ -175,6 +175,52 @@ TEST(MultiMs, PlainMsWhenCreatemmsIsFalse) {
   EXPECT_EQ(totalRows(listJson(dir / "plain.ms")), 27u * 26u / 2u * 8u * 2u * 4u);
 }
 
+TEST(MultiMs, ChannelAndCorrelationSelectionSliceTheData) {
+  TempDir dir("mms-slice");
+  const std::string ms = simulate(dir, "src.ms");
+  auto r = runPartition(ms, dir / "s.mms", "--spw 0:1~2,1 --correlation RR,LL --numsubms 2");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  // Every kept row equals the source's cells at channels 1..2 of spw 0 (all of spw 1) and at
+  // RR, LL; the subtables say so.
+  const std::string check = R"(
+import sys, numpy as np
+from casacore import tables as t
+src = t.table(sys.argv[1], ack=False); out = t.table(sys.argv[2], ack=False)
+keep = src.query('DATA_DESC_ID IN [0,1]')
+def order(tb): return np.lexsort([tb.getcol(k) for k in ['ANTENNA2', 'ANTENNA1', 'DATA_DESC_ID', 'TIME']])
+a, b = order(keep), order(out)
+assert keep.nrows() == out.nrows(), (keep.nrows(), out.nrows())
+dd = keep.getcol('DATA_DESC_ID')[a]
+bad = 0
+for column in ['DATA', 'FLAG', 'WEIGHT_SPECTRUM']:
+    for d, chans in [(0, slice(1, 3)), (1, slice(0, 4))]:
+        rows_a = np.where(dd == d)[0]
+        full_a = np.array([keep.getcell(column, int(i)) for i in a[rows_a]])
+        full_b = np.array([out.getcell(column, int(i)) for i in b[rows_a]])
+        bad += not np.array_equal(full_a[:, chans][:, :, [0, 3]], full_b)
+w_a = keep.getcol('WEIGHT')[a][:, [0, 3]]; w_b = out.getcol('WEIGHT')[b]
+bad += not np.array_equal(w_a, w_b)
+spw = t.table(sys.argv[2] + '/SPECTRAL_WINDOW', ack=False); pol = t.table(sys.argv[2] + '/POLARIZATION', ack=False)
+src_spw = t.table(sys.argv[1] + '/SPECTRAL_WINDOW', ack=False)
+bad += spw.getcell('NUM_CHAN', 0) != 2 or not np.array_equal(spw.getcell('CHAN_FREQ', 0), src_spw.getcell('CHAN_FREQ', 0)[1:3])
+bad += spw.getcell('NUM_CHAN', 1) != 4
+bad += pol.getcell('NUM_CORR', 0) != 2 or list(pol.getcell('CORR_TYPE', 0)) != [5, 8]
+print('sliced rows', out.nrows(), 'bad', bad)
+sys.exit(1 if bad else 0)
+)";
+  {
+    std::ofstream script(dir / "check.py");
+    script << check;
+  }
+  auto same = runCommand("/usr/bin/python3 " + (dir / "check.py") + " " + ms + " " + (dir / "s.mms"));
+  EXPECT_EQ(same.exit_code, 0) << same.output;
+  EXPECT_NE(same.output.find("bad 0"), std::string::npos) << same.output;
+  // And it images: Stokes I from RR and LL of the kept channels.
+  auto img = runCommand(ptcleanBinary() + " image --set vis=" + (dir / "s.mms") + " --set imagename=" + (dir / "i") +
+                        " --set imsize=64 --set cell=10arcsec --set datacolumn=data");
+  EXPECT_EQ(img.exit_code, 0) << img.output;
+}
+
 TEST(MultiMs, BadInputIsNamed) {
   TempDir dir("mms-bad");
   const std::string ms = simulate(dir, "src.ms");

@@ -1,0 +1,27 @@
+// C++17 (includes casacore). Copies chosen rows of a MeasurementSet into a new MS column by
+// column in bulk, keeping only the selected channels of each spw and the selected correlations
+// (the SPECTRAL_WINDOW and POLARIZATION subtables of the copy follow), as CASA's partition and
+// split do through mstransform.
+#pragma once
+
+#include <casacore/ms/MeasurementSets/MeasurementSet.h>
+#include <casacore/tables/Tables/Table.h>
+
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace ptclean::imager {
+
+struct MsSlicing {
+  std::map<int, std::vector<int>> channels;  ///< spw -> channels kept (one contiguous run); absent = all
+  std::set<int> correlations;                ///< Stokes types kept (casacore::Stokes); empty = all
+};
+
+/// Rows `rows` (row numbers of `selected`, a selection of `ms`) as a new MS at `path`, with its
+/// subtables. Throws std::runtime_error naming what cannot be sliced.
+void copyRowsAsMs(const casacore::MeasurementSet& ms, const casacore::Table& selected,
+                  const std::vector<casacore::rownr_t>& rows, const std::string& path, const MsSlicing& slicing);
+
+}  // namespace ptclean::imager
