@@ -13,6 +13,7 @@
 #include "ms_simulator.h"
 #include "mpi_context.h"
 #include "partition_settings.h"
+#include "virtualconcat_settings.h"
 
 namespace ptclean::imager {
 namespace {
@@ -59,6 +60,19 @@ int runCli(int argc, char** argv) {
     partition->add_option("--" + key.name, partition_values.back().second, key.doc);
   }
 
+  // virtualconcat: every key also as `--name value` (vis and visweightscale take several values).
+  auto* virtualconcat = app.add_subcommand(
+      "virtualconcat", "make a Multi-MS of several MSs, as CASA's virtualconcat (keys: `ptclean keys virtualconcat`)");
+  virtualconcat->add_option("config", config_file, "TOML file of virtualconcat keys")->check(CLI::ExistingFile);
+  virtualconcat->add_option("--set", overrides, "key=value, overriding the config file")->take_all();
+  std::vector<std::pair<const KeySpec*, std::vector<std::string>>> virtualconcat_values;
+  virtualconcat_values.reserve(virtualconcatKeys().size());
+  for (const auto& key : virtualconcatKeys()) {
+    virtualconcat_values.emplace_back(&key, std::vector<std::string>{});
+    auto* option = virtualconcat->add_option("--" + key.name, virtualconcat_values.back().second, key.doc);
+    if (key.type != KeyType::StringList && key.type != KeyType::DoubleList) option->expected(1);
+  }
+
   std::string listed_vis, listfile;
   bool list_json = false;
   auto* listpartition = app.add_subcommand("listpartition", "describe the Sub-MSs of a Multi-MS, as CASA's listpartition");
@@ -68,7 +82,9 @@ int runCli(int argc, char** argv) {
 
   std::string which;
   auto* keys = app.add_subcommand("keys", "list the config keys of a subcommand with their defaults");
-  keys->add_option("subcommand", which, "image, simulate or partition")->required()->check(CLI::IsMember({"image", "simulate", "partition"}));
+  keys->add_option("subcommand", which, "image, simulate, partition or virtualconcat")
+      ->required()
+      ->check(CLI::IsMember({"image", "simulate", "partition", "virtualconcat"}));
 
   try {
     app.parse(argc, argv);
@@ -83,7 +99,10 @@ int runCli(int argc, char** argv) {
   try {
     if (*keys) {
       if (mpi.isRoot())
-        printKeys(which == "image" ? imageKeys() : which == "partition" ? partitionKeys() : simulateKeys());
+        printKeys(which == "image"           ? imageKeys()
+                  : which == "partition"     ? partitionKeys()
+                  : which == "virtualconcat" ? virtualconcatKeys()
+                                             : simulateKeys());
       return 0;
     }
     if (*image) {
@@ -97,6 +116,12 @@ int runCli(int argc, char** argv) {
         if (!value.empty()) overrides.push_back(name + "=" + value);
       if (config_file.empty() && overrides.empty()) throw ConfigError("give a config file or --vis IN --outputvis OUT");
       return runPartitionCommand(mpi, config_file, overrides);
+    }
+    if (*virtualconcat) {
+      for (const auto& [key, values] : virtualconcat_values)
+        if (!values.empty()) overrides.push_back(virtualconcatOverride(*key, values));
+      if (config_file.empty() && overrides.empty()) throw ConfigError("give a config file or --vis A B ... --concatvis OUT");
+      return runVirtualConcatCommand(mpi, config_file, overrides);
     }
     if (*listpartition) {
       if (!mpi.isRoot()) return 0;

@@ -49,3 +49,12 @@ int runPartitionCommand(const MpiContext& mpi, const std::string& config_file,
 int runListPartitionCommand(const std::string& vis, bool json, const std::string& listfile);
 
 }  // namespace ptclean::imager
+
+namespace ptclean::imager {
+
+/// `ptclean virtualconcat`: CASA's virtualconcat task (keys: virtualconcatKeys()). Every rank reads
+/// the keys; rank 0 alone moves (or copies) the inputs into the Multi-MS.
+int runVirtualConcatCommand(const MpiContext& mpi, const std::string& config_file,
+                            const std::vector<std::string>& overrides);
+
+}  // namespace ptclean::imager
