@@ -95,6 +95,14 @@ void appendRows(Table& to, const Table& from, const std::vector<rownr_t>& rows, 
   const rownr_t first = to.nrow();
   to.addRow(rows.size());
   for (const auto& name : commonColumns(to, from)) {
+    const casacore::DataType type = from.tableDesc().columnDesc(name).dataType();
+    if (type == casacore::TpRecord) {  // SOURCE_MODEL, say: TableColumn::put copies no records
+      casacore::ScalarColumn<casacore::TableRecord> in(from, name), out(to, name);
+      for (std::size_t i = 0; i < rows.size(); ++i)
+        if (in.isDefined(rows[i])) out.put(first + i, in(rows[i]));
+      continue;
+    }
+    if (type == casacore::TpTable || type == casacore::TpOther) continue;
     casacore::TableColumn in(from, name), out(to, name);
     const bool scalar = in.columnDesc().isScalar();
     for (std::size_t i = 0; i < rows.size(); ++i)
@@ -167,17 +175,26 @@ IdMap mergeEqualRows(Table& to, const Table& from, const Remaps& remaps, Count& 
   return map;
 }
 
-/// Rows of `from` for which `same(from_row, to_row)` finds a row of `to` map to it; the others
-/// are appended, their ID columns renumbered through `remaps`.
-IdMap mergeMatching(Table& to, const Table& from, const std::function<bool(rownr_t, rownr_t)>& same,
-                    const Remaps& remaps, Count& count) {
+/// How far row `from_row` is from row `to_row`; negative when they are not the same.
+using Distance = std::function<double(rownr_t, rownr_t)>;
+constexpr double kDifferent = -1.0;
+
+/// Rows of `from` map to the nearest row of `to` that `distance` finds the same; the others are
+/// appended, their ID columns renumbered through `remaps`.
+IdMap mergeMatching(Table& to, const Table& from, const Distance& distance, const Remaps& remaps, Count& count) {
   IdMap map;
   map.to.assign(from.nrow(), -1);
   const rownr_t existing = to.nrow();
   std::vector<rownr_t> added;
   for (rownr_t r = 0; r < from.nrow(); ++r) {
-    for (rownr_t t = 0; t < existing && map.to[r] < 0; ++t)
-      if (same(r, t)) map.to[r] = int(t);
+    double nearest = std::numeric_limits<double>::infinity();
+    for (rownr_t t = 0; t < existing; ++t) {
+      const double d = distance(r, t);
+      if (d >= 0 && d < nearest) {
+        nearest = d;
+        map.to[r] = int(t);
+      }
+    }
     if (map.to[r] >= 0) {
       ++count.matched;
     } else {
@@ -195,24 +212,28 @@ double separation(double ra1, double dec1, double ra2, double dec2) {
   return 2.0 * std::asin(std::min(1.0, std::sqrt(a * a + std::cos(dec1) * std::cos(dec2) * b * b)));
 }
 
-bool sameDirection(const casacore::Array<double>& a, const casacore::Array<double>& b, double tolerance) {
-  if (a.nelements() < 2 || b.nelements() < 2) return a.nelements() == b.nelements();
+/// The separation of two directions (their first two values, as the first term of a FIELD
+/// polynomial), or kDifferent beyond `tolerance`.
+double directionDistance(const casacore::Array<double>& a, const casacore::Array<double>& b, double tolerance) {
+  if (a.nelements() < 2 || b.nelements() < 2) return a.nelements() == b.nelements() ? 0.0 : kDifferent;
   const double* x = a.data();
   const double* y = b.data();
-  return separation(x[0], x[1], y[0], y[1]) <= tolerance;
+  const double d = separation(x[0], x[1], y[0], y[1]);
+  return d <= tolerance ? d : kDifferent;
 }
 
 IdMap mergeAntennas(Table& to, const Table& from, Count& count) {
   casacore::ScalarColumn<String> to_name(to, "NAME"), from_name(from, "NAME"), to_station(to, "STATION"),
       from_station(from, "STATION");
   casacore::ArrayColumn<double> to_pos(to, "POSITION"), from_pos(from, "POSITION");
-  auto same = [&](rownr_t f, rownr_t t) {
-    if (from_name(f) != to_name(t) || from_station(f) != to_station(t)) return false;
+  auto distance = [&](rownr_t f, rownr_t t) {
+    if (from_name(f) != to_name(t) || from_station(f) != to_station(t)) return kDifferent;
     const casacore::Vector<double> a = from_pos(f), b = to_pos(t);
-    if (a.size() != 3 || b.size() != 3) return false;
-    return std::hypot(a[0] - b[0], a[1] - b[1], a[2] - b[2]) <= kAntennaToleranceM;
+    if (a.size() != 3 || b.size() != 3) return kDifferent;
+    const double d = std::hypot(a[0] - b[0], a[1] - b[1], a[2] - b[2]);
+    return d <= kAntennaToleranceM ? d : kDifferent;
   };
-  return mergeMatching(to, from, same, {}, count);
+  return mergeMatching(to, from, distance, {}, count);
 }
 
 IdMap mergeSpectralWindows(Table& to, const Table& from, double tolerance_hz, Count& count) {
@@ -220,33 +241,41 @@ IdMap mergeSpectralWindows(Table& to, const Table& from, double tolerance_hz, Co
       from_ref(from, "MEAS_FREQ_REF");
   casacore::ArrayColumn<double> to_freq(to, "CHAN_FREQ"), from_freq(from, "CHAN_FREQ"), to_width(to, "CHAN_WIDTH"),
       from_width(from, "CHAN_WIDTH");
-  auto within = [tolerance_hz](const casacore::Vector<double>& a, const casacore::Vector<double>& b) {
-    if (a.size() != b.size()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i)
-      if (!(std::abs(a[i] - b[i]) <= tolerance_hz)) return false;
-    return true;
+  // The largest difference of the channel frequencies and widths, when all are within tolerance.
+  auto largest = [tolerance_hz](const casacore::Vector<double>& a, const casacore::Vector<double>& b) {
+    if (a.size() != b.size()) return kDifferent;
+    double worst = 0.0;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+      const double d = std::abs(a[i] - b[i]);
+      if (!(d <= tolerance_hz)) return kDifferent;
+      worst = std::max(worst, d);
+    }
+    return worst;
   };
-  auto same = [&](rownr_t f, rownr_t t) {
-    return from_n(f) == to_n(t) && from_ref(f) == to_ref(t) && within(from_freq(f), to_freq(t)) &&
-           within(from_width(f), to_width(t));
+  auto distance = [&](rownr_t f, rownr_t t) {
+    if (from_n(f) != to_n(t) || from_ref(f) != to_ref(t)) return kDifferent;
+    const double freq = largest(from_freq(f), to_freq(t)), width = largest(from_width(f), to_width(t));
+    return freq < 0 || width < 0 ? kDifferent : std::max(freq, width);
   };
-  return mergeMatching(to, from, same, {}, count);
+  return mergeMatching(to, from, distance, {}, count);
 }
 
 IdMap mergePolarizations(Table& to, const Table& from, Count& count) {
   casacore::ArrayColumn<Int> to_types(to, "CORR_TYPE"), from_types(from, "CORR_TYPE");
-  auto same = [&](rownr_t f, rownr_t t) {
+  auto distance = [&](rownr_t f, rownr_t t) {
     const casacore::Vector<Int> a = from_types(f), b = to_types(t);
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin());
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin()) ? 0.0 : kDifferent;
   };
-  return mergeMatching(to, from, same, {}, count);
+  return mergeMatching(to, from, distance, {}, count);
 }
 
 IdMap mergeDataDescriptions(Table& to, const Table& from, const IdMap& spws, const IdMap& pols, Count& count) {
   casacore::ScalarColumn<Int> to_spw(to, "SPECTRAL_WINDOW_ID"), from_spw(from, "SPECTRAL_WINDOW_ID"),
       to_pol(to, "POLARIZATION_ID"), from_pol(from, "POLARIZATION_ID");
-  auto same = [&](rownr_t f, rownr_t t) { return spws(from_spw(f)) == to_spw(t) && pols(from_pol(f)) == to_pol(t); };
-  return mergeMatching(to, from, same, {{"SPECTRAL_WINDOW_ID", &spws}, {"POLARIZATION_ID", &pols}}, count);
+  auto distance = [&](rownr_t f, rownr_t t) {
+    return spws(from_spw(f)) == to_spw(t) && pols(from_pol(f)) == to_pol(t) ? 0.0 : kDifferent;
+  };
+  return mergeMatching(to, from, distance, {{"SPECTRAL_WINDOW_ID", &spws}, {"POLARIZATION_ID", &pols}}, count);
 }
 
 /// FEED rows are keyed by antenna, feed and spw (-1: every spw). A row of `from` is added unless
@@ -283,7 +312,8 @@ IdMap mergeSources(Table& to, const Table& from, const IdMap& spws, double toler
     if (id < 0) continue;
     if (map.to.size() <= std::size_t(id)) map.to.resize(id + 1, -1);
     for (rownr_t t = 0; t < to.nrow() && map.to[id] < 0; ++t)
-      if (from_name(f) == to_name(t) && sameDirection(from_dir(f), to_dir(t), tolerance)) map.to[id] = to_id(t);
+      if (from_name(f) == to_name(t) && directionDistance(from_dir(f), to_dir(t), tolerance) >= 0)
+        map.to[id] = to_id(t);
     if (map.to[id] >= 0) {
       ++count.matched;
     } else {
@@ -310,22 +340,27 @@ IdMap mergeFields(Table& to, const Table& from, const IdMap& sources, const Conc
   for (const char* column : {"PHASE_DIR", "DELAY_DIR", "REFERENCE_DIR"})
     if (hasColumn(to, column) && hasColumn(from, column))
       directions.emplace_back(casacore::ArrayColumn<double>(from, column), casacore::ArrayColumn<double>(to, column));
-  auto same = [&](rownr_t f, rownr_t t) {
-    if (tolerances.respect_name && from_name(f) != to_name(t)) return false;
-    for (const auto& [from_dir, to_dir] : directions)
-      if (!sameDirection(from_dir(f), to_dir(t), tolerances.dir_rad)) return false;
-    return true;
+  auto distance = [&](rownr_t f, rownr_t t) {
+    if (tolerances.respect_name && from_name(f) != to_name(t)) return kDifferent;
+    double worst = 0.0;
+    for (const auto& [from_dir, to_dir] : directions) {
+      const double d = directionDistance(from_dir(f), to_dir(t), tolerances.dir_rad);
+      if (d < 0) return kDifferent;
+      worst = std::max(worst, d);
+    }
+    return worst;
   };
-  return mergeMatching(to, from, same, {{"SOURCE_ID", &sources}}, count);
+  return mergeMatching(to, from, distance, {{"SOURCE_ID", &sources}}, count);
 }
 
 std::string counted(const std::string& table, const Count& c) {
   return table + " " + std::to_string(c.matched) + " matched + " + std::to_string(c.added) + " added";
 }
 
-/// Renumbers main-table column `name` through `map`; throws naming an ID that has no row.
-void renumber(Table& main, const std::string& name, const IdMap& map, std::size_t subtable_rows,
-              const std::string& member) {
+/// Renumbers main-table column `name` through `map`; throws naming an ID that has no row in
+/// `subtable` (of `subtable_rows` rows).
+void renumber(Table& main, const std::string& name, const IdMap& map, const std::string& subtable,
+              std::size_t subtable_rows) {
   if (!hasColumn(main, name)) return;
   casacore::ScalarColumn<Int> column(main, name);
   casacore::Vector<Int> values = column.getColumn();
@@ -333,7 +368,7 @@ void renumber(Table& main, const std::string& name, const IdMap& map, std::size_
   for (auto& value : values) {
     if (value < 0) continue;
     if (std::size_t(value) >= subtable_rows || !map.knows(value))
-      throw std::runtime_error(member + ": " + name + " " + std::to_string(value) + " has no row in its subtable");
+      throw std::runtime_error(name + " " + std::to_string(value) + " has no row in its " + subtable + " table");
     const int renumbered = map(value);
     changed |= renumbered != value;
     value = renumbered;
@@ -493,19 +528,19 @@ MergeSummary mergeConcatMember(const std::string& reference, const std::string& 
 
     // The main table: ID columns only.
     IdMap no_states;
-    renumber(main, "ANTENNA1", antennas, antenna_rows, member);
-    renumber(main, "ANTENNA2", antennas, antenna_rows, member);
-    renumber(main, "DATA_DESC_ID", dds, dd_rows, member);
-    renumber(main, "FIELD_ID", fields, field_rows, member);
+    renumber(main, "ANTENNA1", antennas, "ANTENNA", antenna_rows);
+    renumber(main, "ANTENNA2", antennas, "ANTENNA", antenna_rows);
+    renumber(main, "DATA_DESC_ID", dds, "DATA_DESCRIPTION", dd_rows);
+    renumber(main, "FIELD_ID", fields, "FIELD", field_rows);
     if (states_dropped) {
       casacore::ScalarColumn<Int>(main, "STATE_ID").putColumn(casacore::Vector<Int>(main.nrow(), -1));
     } else if (state_rows > 0) {
-      renumber(main, "STATE_ID", states, state_rows, member);
+      renumber(main, "STATE_ID", states, "STATE", state_rows);
     }
-    if (proc_rows > 0) renumber(main, "PROCESSOR_ID", processors, proc_rows, member);
+    if (proc_rows > 0) renumber(main, "PROCESSOR_ID", processors, "PROCESSOR", proc_rows);
     casacore::ScalarColumn<Int> obs_column(main, "OBSERVATION_ID"), scan_column(main, "SCAN_NUMBER");
     const casacore::Vector<Int> obs_ids = obs_column.getColumn();
-    renumber(main, "OBSERVATION_ID", observations, obs_rows, member);
+    renumber(main, "OBSERVATION_ID", observations, "OBSERVATION", obs_rows);
 
     // Scans of an observation new to the reference follow the scans so far (CASA's concat).
     casacore::Vector<Int> scans = scan_column.getColumn();
@@ -674,7 +709,8 @@ void addHistoryRow(const std::string& ms, const std::string& application, const 
     history.addRow();
     constexpr double kUnixEpochMjdSeconds = 40587.0 * 86400.0;
     casacore::ScalarColumn<double>(history, "TIME").put(row, kUnixEpochMjdSeconds + double(std::time(nullptr)));
-    casacore::ScalarColumn<Int>(history, "OBSERVATION_ID").put(row, observation.isNull() || observation.nrow() == 0 ? -1 : 0);
+    const bool observed = !observation.isNull() && observation.nrow() > 0;
+    casacore::ScalarColumn<Int>(history, "OBSERVATION_ID").put(row, observed ? 0 : -1);
     casacore::ScalarColumn<String>(history, "MESSAGE").put(row, message);
     casacore::ScalarColumn<String>(history, "PRIORITY").put(row, "NORMAL");
     casacore::ScalarColumn<String>(history, "ORIGIN").put(row, application);

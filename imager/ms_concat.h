@@ -46,9 +46,10 @@ struct MergeSummary {
 /// Merges `member`'s subtables into `reference`'s, whose rows and numbering stay, and rewrites the
 /// ID columns of `member`'s main table to count in `reference`'s subtables. Rows match as CASA's
 /// concat matches them: antennas by name, station and position (1 m); spws by channel count,
-/// frame and every channel frequency (freq_hz); fields by their directions (dir_rad) and, with
-/// respect_name, their names; polarizations by CORR_TYPE; OBSERVATION, STATE, PROCESSOR and the
-/// other subtables row for row. When `member`'s observation is new to `reference`, its scan
+/// frame and every channel frequency and width (freq_hz); fields by their directions (dir_rad)
+/// and, with respect_name, their names; polarizations by CORR_TYPE; OBSERVATION, STATE,
+/// PROCESSOR and the other subtables row for row. Of several rows within tolerance, the nearest
+/// is taken (CASA takes the first). When `member`'s observation is new to `reference`, its scan
 /// numbers are moved past `max_scan` (as CASA does); `max_scan` is updated.
 MergeSummary mergeConcatMember(const std::string& reference, const std::string& member,
                                const ConcatTolerances& tolerances, int& max_scan);
