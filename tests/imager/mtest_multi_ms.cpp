@@ -221,6 +221,19 @@ sys.exit(1 if bad else 0)
   EXPECT_EQ(img.exit_code, 0) << img.output;
 }
 
+TEST(MultiMs, AutocorrelationsOnlyPerBaseline) {
+  TempDir dir("mms-auto");
+  const std::string ms = simulate(dir, "src.ms", "--set autocorrelations=true");
+  auto r = runPartition(ms, dir / "ac.mms", "--antenna '*&&&' --separationaxis baseline --numsubms 100", 1);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  auto dict = listJson(dir / "ac.mms");
+  EXPECT_EQ(dict.size(), 27u) << "one Sub-MS per autocorrelation 'baseline'";
+  EXPECT_EQ(totalRows(dict), 27u * 8u * 6u * 4u);
+  auto check = runCommand("/usr/bin/python3 -c \"import casacore.tables as t; m=t.table('" + (dir / "ac.mms") +
+                          "', ack=False); print('autos', int((m.getcol('ANTENNA1') == m.getcol('ANTENNA2')).all()))\"");
+  EXPECT_NE(check.output.find("autos 1"), std::string::npos) << check.output;
+}
+
 TEST(MultiMs, BadInputIsNamed) {
   TempDir dir("mms-bad");
   const std::string ms = simulate(dir, "src.ms");
