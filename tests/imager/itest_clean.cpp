@@ -97,3 +97,24 @@ TEST(Clean, OneRankAndTwoRanksGiveTheSameImages) {
     EXPECT_LE(worst / peak, 1e-5) << suffix;
   }
 }
+
+TEST(Clean, RestoringBeamOverridesTheFit) {
+  ptclean::testing::TempDir dir("restoringbeam");
+  const std::string ms = simulate(dir);
+  clean(ms, dir / "rb", "--set \"restoringbeam=['30arcsec', '20arcsec', '45deg']\"");
+  auto image = ptclean::testing::readFits(dir / "rb.image.fits");
+  auto residual = ptclean::testing::readFits(dir / "rb.residual.fits");
+  auto psf = ptclean::testing::readFits(dir / "rb.psf.fits");
+  EXPECT_NEAR(image.bmaj * 3600.0, 30.0, 1e-6);
+  EXPECT_NEAR(image.bmin * 3600.0, 20.0, 1e-6);
+  EXPECT_NEAR(image.bpa, 45.0, 1e-6);
+  EXPECT_NEAR(psf.bmaj * 3600.0, 30.0, 1e-6) << "every output states the restoring beam";
+  // The restored point sources peak at their flux (Jy/beam) whatever the beam.
+  for (const auto& s : kSources) {
+    const std::size_t x = std::size_t(std::lround(double(kN / 2) - s.l_arcsec / kCellArcsec));
+    const std::size_t y = std::size_t(std::lround(double(kN / 2) + s.m_arcsec / kCellArcsec));
+    const double restored = image.pixels[y * kN + x] - residual.pixels[y * kN + x];
+    std::printf("restoringbeam: source %.1f Jy restored to %.4f Jy/beam\n", s.flux, restored);
+    EXPECT_NEAR(restored, s.flux, 0.02 * s.flux);
+  }
+}
