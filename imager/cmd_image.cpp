@@ -170,7 +170,8 @@ int runImageCommand(const MpiContext& mpi, const std::string& config_file,
   constexpr double kGB = 1e9;
   if (source->streaming())
     spdlog::info("streaming mode: this rank's {} samples need {:.2f} GB, over max_memory {:.2f} GB; the MS is read "
-                 "in chunks on every pass", source->samples(), source->bytesInMemory() / kGB, settings.max_memory_bytes / kGB);
+                 "in {} chunks on every pass", source->samples(), source->bytesInMemory() / kGB,
+                 settings.max_memory_bytes / kGB, source->chunkCount());
   else
     spdlog::info("memory mode: this rank's {} samples kept in memory ({:.2f} GB) across major cycles",
                  source->samples(), source->bytesInMemory() / kGB);
@@ -187,11 +188,13 @@ int runImageCommand(const MpiContext& mpi, const std::string& config_file,
   gridding::Gridder gridder(geometry, {settings.gridder_accuracy, settings.w_correction, threads});
   std::vector<double> psf(settings.nx * settings.ny, 0.0), dirty(psf.size(), 0.0);
   collectively(mpi, [&] {
+    bool described = false;  // streamed chunks share one kernel choice: log it once
     source->forEachChunk([&](std::vector<SpwBlock>& chunk) {
       auto views = viewsOf(chunk);
       gridder.invert(views, dirty, psf);
       timings.addGridder(Phase::Grid, gridder.lastTimings());
-      if (!chunk.empty()) {
+      if (!chunk.empty() && !described) {
+        described = true;
         const auto& t = gridder.lastTimings();
         spdlog::info("gridding: {}", gridder.lastChoice().describe());
         spdlog::info("gridding phases: plan {:.2f} s, sort {:.2f} s, grid {:.2f} s, FFT {:.2f} s, image {:.2f} s",

@@ -2,6 +2,7 @@
 
 #include "log.h"
 #include "mpi_context.h"
+#include "ptclean/gridding/stopwatch.h"
 #include "weighting.h"
 
 namespace ptclean::imager {
@@ -36,7 +37,7 @@ VisibilitySource::VisibilitySource(const std::vector<std::unique_ptr<MsReader>>&
   // Chunks of at most half the limit: the other half is for the images and the gridder's planes.
   const double budget = 0.5 * max_memory_bytes;
   for (const auto& share : shares) {
-    std::size_t begin = share.begin;
+    std::size_t begin = share.begin;  // cut where the next row would pass the budget
     double bytes = 0.0;
     for (std::size_t r = share.begin; r < share.end; ++r) {
       const double row_bytes = double(costs[share.ms][r]) * kBytesPerSample + kBytesPerRow;
@@ -96,10 +97,14 @@ void VisibilitySource::forEachChunk(const std::function<void(std::vector<SpwBloc
     use(resident_);
     return;
   }
-  for (const auto& share : chunks_) {
-    auto chunk = read(share);
+  gridding::Stopwatch pass;
+  for (std::size_t i = 0; i < chunks_.size(); ++i) {
+    auto chunk = read(chunks_[i]);
     weigh(chunk);
     use(chunk);
+    if (chunks_.size() > 1)
+      spdlog::debug("streaming: chunk {} of {} (rows {} to {} of {}) done, {:.1f} s into the pass", i + 1,
+                    chunks_.size(), chunks_[i].begin, chunks_[i].end, readers_[chunks_[i].ms]->path(), pass.lap());
   }
 }
 

@@ -33,6 +33,7 @@ class VisibilitySource {
   bool streaming() const { return streaming_; }
   std::size_t samples() const { return samples_; }        ///< selected samples (rows x channels)
   double bytesInMemory() const { return needed_bytes_; }  ///< what keeping all of it takes
+  std::size_t chunkCount() const { return chunks_.size(); }
 
   /// Imaging weights (uniform/briggs density summed over all ranks, taper). Returns the sum of
   /// weights over all ranks. Collective.
