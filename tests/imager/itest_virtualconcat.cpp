@@ -12,6 +12,7 @@
 #include <set>
 #include <sstream>
 
+#include "list_partition.h"
 #include "test_support.h"
 
 using namespace ptclean::testing;
@@ -35,18 +36,6 @@ CommandResult virtualconcat(const std::string& arguments, const std::string& pre
   return runCommand(prefix + ptcleanBinary() + " virtualconcat " + arguments);
 }
 
-nlohmann::json listJson(const std::string& vis) {
-  auto r = runCommand(ptcleanBinary() + " listpartition " + vis + " --json 2>/dev/null");
-  EXPECT_EQ(r.exit_code, 0) << r.output;
-  return nlohmann::json::parse(r.output);
-}
-
-std::size_t totalRows(const nlohmann::json& dict) {
-  std::size_t rows = 0;
-  for (const auto& [index, part] : dict.items())
-    for (const auto& [scan, info] : part["scanId"].items()) rows += info["nrows"].get<std::size_t>();
-  return rows;
-}
 
 std::string python(const std::string& code) {
   auto r = runCommand(kPython + "-c \"from casacore import tables as t; import numpy as np; " + code + "\"");
@@ -131,7 +120,7 @@ TEST(VirtualConcat, TimeSplitRoundTripThroughPartition) {
   for (const char* copied : {"SOURCE", "HISTORY"}) EXPECT_FALSE(fs::is_symlink(second / copied)) << copied;
   auto list = runCommand(ptcleanBinary() + " listpartition " + (dir / "cat.mms"));
   EXPECT_NE(list.output.find("This is a Multi-MS with separation axis = \n"), std::string::npos) << list.output;
-  auto dict = listJson(dir / "cat.mms");
+  auto dict = listPartitionJson(dir / "cat.mms");
   ASSERT_EQ(dict.size(), 2u);
   EXPECT_EQ(totalRows(dict), rows);
   EXPECT_EQ(dict["0"]["scanId"].size(), 3u);
@@ -147,7 +136,7 @@ TEST(VirtualConcat, TimeSplitRoundTripThroughPartition) {
   ASSERT_EQ(again.exit_code, 0) << again.output;
   auto same_again = runCommand(kSameRows + src + " " + (dir / "re.mms"));
   EXPECT_EQ(same_again.exit_code, 0) << same_again.output;
-  auto re = listJson(dir / "re.mms");
+  auto re = listPartitionJson(dir / "re.mms");
   EXPECT_EQ(re.size(), 3u);
   EXPECT_EQ(totalRows(re), rows);
 }
@@ -184,7 +173,7 @@ TEST(VirtualConcat, DifferentSubtablesGetTheirUnion) {
     auto check = runCommand(kConcatCheck + mms + " " + ms);
     EXPECT_EQ(check.exit_code, 0) << ms << ": " << check.output;
   }
-  auto dict = listJson(mms);
+  auto dict = listPartitionJson(mms);
   EXPECT_EQ(totalRows(dict), std::size_t(45 * 4 * 2 * 2 + 66 * 4 * 3 * 2));
   // b's observation is new, so its scans follow a's (as CASA's concat numbers them).
   EXPECT_TRUE(dict["1"]["scanId"].contains("3") && dict["1"]["scanId"].contains("5")) << dict.dump();

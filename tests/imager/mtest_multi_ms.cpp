@@ -10,6 +10,7 @@
 #include <set>
 
 #include "ms_oracle.h"
+#include "list_partition.h"
 #include "test_support.h"
 
 using namespace ptclean::testing;
@@ -34,18 +35,6 @@ CommandResult runPartition(const std::string& vis, const std::string& out, const
                     " partition --vis " + vis + " --outputvis " + out + " " + options);
 }
 
-nlohmann::json listJson(const std::string& vis) {
-  auto r = runCommand(ptcleanBinary() + " listpartition " + vis + " --json 2>/dev/null");
-  EXPECT_EQ(r.exit_code, 0) << r.output;
-  return nlohmann::json::parse(r.output);
-}
-
-std::size_t totalRows(const nlohmann::json& dict) {
-  std::size_t rows = 0;
-  for (const auto& [index, part] : dict.items())
-    for (const auto& [scan, info] : part["scanId"].items()) rows += info["nrows"].get<std::size_t>();
-  return rows;
-}
 
 /// CASA's layout: root subtables link into Sub-MS 0000; other Sub-MSs link to 0000's except SOURCE
 /// and HISTORY; the readme names the axis.
@@ -87,7 +76,7 @@ TEST(MultiMs, EveryAxisKeepsEveryRowAndCasasLayout) {
     auto same = runCommand(kSameRows + ms + " " + out);
     EXPECT_EQ(same.exit_code, 0) << axis.name << ": " << same.output;
     expectCasaLayout(out, axis.text);
-    auto dict = listJson(out);
+    auto dict = listPartitionJson(out);
     EXPECT_EQ(dict.size(), 3u) << axis.name;
     EXPECT_EQ(totalRows(dict), 27u * 26u / 2u * 8u * 6u * 4u) << axis.name;
     auto text = runCommand(ptcleanBinary() + " listpartition " + out);
@@ -118,7 +107,7 @@ TEST(MultiMs, AutoBalancesAsCasaDocuments) {
   const std::string ms = simulate(dir, "src.ms");
   auto r = runPartition(ms, dir / "b.mms", "--numsubms 4", 1);
   ASSERT_EQ(r.exit_code, 0) << r.output;
-  auto dict = listJson(dir / "b.mms");
+  auto dict = listPartitionJson(dir / "b.mms");
   ASSERT_EQ(dict.size(), 4u);
   std::vector<double> visibilities;
   for (const auto& [index, part] : dict.items()) {
@@ -172,7 +161,7 @@ TEST(MultiMs, PlainMsWhenCreatemmsIsFalse) {
   EXPECT_FALSE(fs::exists(dir / "plain.ms/SUBMSS"));
   auto list = runCommand(ptcleanBinary() + " listpartition " + (dir / "plain.ms"));
   EXPECT_NE(list.output.find("is not a Multi-MS"), std::string::npos) << list.output;
-  EXPECT_EQ(totalRows(listJson(dir / "plain.ms")), 27u * 26u / 2u * 8u * 2u * 4u);
+  EXPECT_EQ(totalRows(listPartitionJson(dir / "plain.ms")), 27u * 26u / 2u * 8u * 2u * 4u);
 }
 
 TEST(MultiMs, ChannelAndCorrelationSelectionSliceTheData) {
@@ -226,7 +215,7 @@ TEST(MultiMs, AutocorrelationsOnlyPerBaseline) {
   const std::string ms = simulate(dir, "src.ms", "--set autocorrelations=true");
   auto r = runPartition(ms, dir / "ac.mms", "--antenna '*&&&' --separationaxis baseline --numsubms 100", 1);
   ASSERT_EQ(r.exit_code, 0) << r.output;
-  auto dict = listJson(dir / "ac.mms");
+  auto dict = listPartitionJson(dir / "ac.mms");
   EXPECT_EQ(dict.size(), 27u) << "one Sub-MS per autocorrelation 'baseline'";
   EXPECT_EQ(totalRows(dict), 27u * 8u * 6u * 4u);
   auto check = runCommand("/usr/bin/python3 -c \"import casacore.tables as t; m=t.table('" + (dir / "ac.mms") +
