@@ -205,13 +205,19 @@ void copyRowsAsMs(const casacore::MeasurementSet& ms, const casacore::Table& sel
     casacore::Vector<casacore::rownr_t> numbers(rows.size());
     for (std::size_t i = 0; i < rows.size(); ++i) numbers[i] = rows[i];
     // The main table's layout without rows; then the subtables whole (noRows empties them too).
+    // They are copied as folders here: casacore copies an unchanged table with system("cp -r"),
+    // and system() ignores SIGINT meanwhile, so a Ctrl-C would be lost.
     selected(numbers).deepCopy(path, casacore::Table::New, false, casacore::Table::AipsrcEndian, true);
     const casacore::TableRecord& keywords = ms.keywordSet();
     for (casacore::uInt k = 0; k < keywords.nfields(); ++k) {
       if (keywords.type(k) != casacore::TpTable) continue;
-      const std::string target = path + "/" + keywords.name(k);
+      const std::filesystem::path target = std::filesystem::path(path) / std::string(keywords.name(k));
       std::filesystem::remove_all(target);
-      keywords.asTable(k).deepCopy(target, casacore::Table::New);
+      std::filesystem::copy(std::string(keywords.asTable(k).tableName()), target,
+                            std::filesystem::copy_options::recursive);
+      for (const auto& entry : std::filesystem::recursive_directory_iterator(target))
+        std::filesystem::permissions(entry.path(), std::filesystem::perms::owner_write,
+                                     std::filesystem::perm_options::add);
     }
     casacore::Table copy(path, casacore::Table::Update);
     if (!chans_of_spw.empty() || !corrs_of_pol.empty()) makeSlicedShapesVariable(copy);

@@ -32,7 +32,12 @@ TEST(Interrupt, SigintDuringPartitionLeavesNoMultiMs) {
   // One Sub-MS per baseline (351 of them): still writing them when the signal comes.
   const std::string run = ptclean::testing::ptcleanBinary() + " partition --vis " + ms + " --outputvis " +
                           (dir / "out.mms") + " --separationaxis baseline --numsubms 1000";
-  auto r = ptclean::testing::runCommand("(" + run + " 2>&1) & pid=$!; sleep 2; kill -INT $pid; wait $pid; echo \"rc=$?\"");
+  // The signal goes once the Sub-MSs are being written (their staging folder exists): sooner, on a
+  // loaded machine, it could reach the process before its handler is installed, and a background
+  // job of a non-interactive shell ignores SIGINT until then.
+  const std::string staging = dir / "out.mms.partition-staging";
+  auto r = ptclean::testing::runCommand("(" + run + " 2>&1) & pid=$!; for i in $(seq 600); do [ -d " + staging +
+                                        " ] && break; sleep 0.1; done; sleep 0.5; kill -INT $pid; wait $pid; echo \"rc=$?\"");
   EXPECT_NE(r.output.find("rc=130"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("interrupted by SIGINT while writing Sub-MSs"), std::string::npos) << r.output;
   for (const auto& entry : std::filesystem::directory_iterator(dir.path()))
