@@ -17,11 +17,11 @@
 #include <map>
 #include <stdexcept>
 
+#include "phase_rotation.h"
+
 namespace ptclean::imager {
 namespace {
 
-constexpr double kSpeedOfLight = 299792458.0;
-constexpr double kTwoPi = 6.283185307179586;
 constexpr std::size_t kChunkRows = 4096;
 
 using casacore::IPosition;
@@ -117,7 +117,7 @@ void writeModelColumn(const std::string& path, const std::vector<const SpwBlock*
             std::complex<float> v = values[r * nsel + k];
             const double dw = block.rotation_w_m[r];
             if (dw != 0.0)
-              v *= std::polar(1.0f, float(-kTwoPi * std::fmod(dw * block.freq_hz[k] / kSpeedOfLight, 1.0)));
+              v *= std::conj(rephasingFactor(dw, block.freq_hz[k]));
             casacore::Complex* cell = row + std::size_t(block.channels[k]) * ncorr;
             for (std::size_t c = 0; c < ncorr; ++c) cell[c] = parallel[c] ? v : casacore::Complex(0.0f);
           }

@@ -25,8 +25,6 @@
 namespace ptclean::imager {
 namespace {
 
-constexpr double kSpeedOfLight = 299792458.0;
-constexpr double kTwoPi = 6.283185307179586;
 constexpr std::size_t kChunkRows = 8192;
 
 using casacore::IPosition;
@@ -344,7 +342,7 @@ std::vector<SpwBlock> MsReader::readStokesI(std::size_t begin, std::size_t end, 
             !std::isfinite(value.imag()))
           weight = 0.0f, value = 0.0f;
         if (dw != 0.0 && weight != 0.0f)
-          value *= std::polar(1.0f, float(kTwoPi * std::fmod(dw * block.freq_hz[k] / kSpeedOfLight, 1.0)));
+          value *= rephasingFactor(dw, block.freq_hz[k]);
         block.vis.push_back(value);
         block.weight.push_back(weight);
       }

@@ -31,4 +31,11 @@ double PhaseRotation::apply(double* uvw) const {
   return w - uvw[2];
 }
 
+std::complex<float> rephasingFactor(double dw_m, double freq_hz) {
+  constexpr double kSpeedOfLight = 299792458.0;
+  constexpr double kTwoPi = 6.283185307179586;
+  // Whole turns dropped before the float conversion: dw f / c can be thousands of turns.
+  return std::polar(1.0f, float(kTwoPi * std::fmod(dw_m * freq_hz / kSpeedOfLight, 1.0)));
+}
+
 }  // namespace ptclean::imager

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <array>
+#include <complex>
 
 namespace ptclean::imager {
 
@@ -17,5 +18,9 @@ class PhaseRotation {
   std::array<double, 9> matrix_{};
   bool identity_ = true;
 };
+
+/// exp(+2 pi i dw f / c): what re-phasing multiplies a visibility by, for the w shift `dw_m`
+/// (metres) that apply() returned; its conjugate undoes it (writing a model back to the MS).
+std::complex<float> rephasingFactor(double dw_m, double freq_hz);
 
 }  // namespace ptclean::imager

@@ -27,11 +27,9 @@ const Source kSources[] = {{0.0, 0.0, 1.0}, {60.0, -40.0, 0.5}, {-90.0, 50.0, 0.
 
 std::string simulate(const TempDir& dir) {
   const std::string ms = dir / "points.ms";
-  std::string sources = "[";
-  for (const auto& s : kSources)
-    sources += "{type=\"point\", l=" + std::to_string(s.l_arcsec) + ", m=" + std::to_string(s.m_arcsec) +
-               ", flux=" + std::to_string(s.flux) + "},";
-  sources.back() = ']';
+  std::vector<ptclean::testing::PointSource> points;
+  for (const auto& s : kSources) points.push_back({s.l_arcsec, s.m_arcsec, s.flux});
+  const std::string sources = ptclean::testing::pointSourcesToml(points);
   auto r = runCommand(ptcleanBinary() + " simulate --set vis=" + ms +
                       " --set array=vla --set array_scale=3.28 --set nchan=4 --set nintegrations=20 --set nscans=4"
                       " --set hourangle_span=6h --set hourangle_start=-3h --set 'phasecenter=J2000 12h00m00 40d00m00'"

@@ -62,4 +62,12 @@ std::filesystem::path unpackSharedMs(const std::string& tgz, const std::filesyst
   throw std::runtime_error("no .ms inside " + archive.string());
 }
 
+std::string pointSourcesToml(const std::vector<PointSource>& sources) {
+  std::string text = "[";
+  for (const auto& s : sources)
+    text += std::string(text.size() > 1 ? ", " : "") + "{type=\"point\", l=" + std::to_string(s.l_arcsec) +
+            ", m=" + std::to_string(s.m_arcsec) + ", flux=" + std::to_string(s.flux) + "}";
+  return text + "]";
+}
+
 }  // namespace ptclean::testing

@@ -3,6 +3,7 @@
 
 #include <filesystem>
 #include <string>
+#include <vector>
 
 namespace ptclean::testing {
 
@@ -19,6 +20,13 @@ std::string ptcleanBinary();
 
 /// "mpirun --allow-run-as-root --oversubscribe -n <n>" (with OMPI variables that keep it quiet).
 std::string mpirunPrefix(int ranks);
+
+struct PointSource {
+  double l_arcsec = 0.0, m_arcsec = 0.0, flux = 0.0;
+};
+
+/// The `sources` value of `ptclean simulate` for these point sources (TOML array of tables).
+std::string pointSourcesToml(const std::vector<PointSource>& sources);
 
 /// A fresh folder under $TMPDIR (or /tmp), removed with everything in it at destruction.
 class TempDir {
