@@ -1,4 +1,5 @@
-// Machine-limit kernels with Google Benchmark, to put the other kernels in proportion:
+// Machine-limit kernels with Google Benchmark, to put the other kernels in proportion
+// (the kernels themselves are in machine_limits.cpp, shared with bench_gridder):
 //  - streamTriadBandwidth: a STREAM-like triad a[i] = b[i] + s * c[i] over three arrays of
 //    64 MiB of doubles each (8 Mi elements), OpenMP static schedule, first-touch initialised by
 //    the same threads. GB/s = 24 bytes per element (STREAM's count: 2 reads + 1 write, no
@@ -12,6 +13,8 @@
 #include <cstddef>
 #include <memory>
 #include <omp.h>
+
+#include "machine_limits.h"
 
 namespace {
 
@@ -30,10 +33,8 @@ void streamTriadBandwidth(benchmark::State& state) {
     pb[i] = 1.0;
     pc[i] = 2.0;
   }
-  const double s = 3.0;
   for (auto _ : state) {
-#pragma omp parallel for num_threads(threads) schedule(static)
-    for (std::ptrdiff_t i = 0; i < n; ++i) pa[i] = pb[i] + s * pc[i];
+    ptclean::bench::triadPass(pa, pb, pc, kElements, 3.0, threads);
     benchmark::ClobberMemory();
   }
   benchmark::DoNotOptimize(pa[n / 2]);
@@ -43,36 +44,17 @@ void streamTriadBandwidth(benchmark::State& state) {
   state.counters["threads"] = threads;
 }
 
-using v4d = double __attribute__((vector_size(32)));
-constexpr int kChains = 12;
-constexpr long kSteps = 1L << 20;
-
-/// kSteps x kChains vector FMAs, each chain x = x * m + a (m < 1, so the values stay finite).
-double fmaChains(double seed) {
-  v4d x[kChains];
-  for (int k = 0; k < kChains; ++k) x[k] = v4d{seed + k, seed + k + 0.25, seed + k + 0.5, seed + k + 0.75};
-  const v4d m = {0.999999, 0.999999, 0.999999, 0.999999};
-  const v4d add = {1e-6, 1e-6, 1e-6, 1e-6};
-  for (long step = 0; step < kSteps; ++step) {
-#pragma GCC unroll 12
-    for (int k = 0; k < kChains; ++k) x[k] = x[k] * m + add;  // fused: -ffp-contract=fast (CMake)
-  }
-  v4d sum = x[0];
-  for (int k = 1; k < kChains; ++k) sum += x[k];
-  return sum[0] + sum[1] + sum[2] + sum[3];
-}
-
 void fmaFlopRate(benchmark::State& state) {
   const int threads = int(state.range(0));
   double sink = 0.0;
   for (auto _ : state) {
     double total = 0.0;
 #pragma omp parallel num_threads(threads) reduction(+ : total)
-    total += fmaChains(double(omp_get_thread_num()));
+    total += ptclean::bench::fmaChains(double(omp_get_thread_num()));
     sink += total;
   }
   benchmark::DoNotOptimize(sink);
-  const double flops_per_call = double(threads) * double(kSteps) * kChains * 4 * 2;
+  const double flops_per_call = double(threads) * ptclean::bench::kFmaFlopsPerCall;
   state.counters["GFLOP_per_s"] = benchmark::Counter(flops_per_call / 1e9, benchmark::Counter::kIsIterationInvariantRate);
   state.counters["threads"] = threads;
 }

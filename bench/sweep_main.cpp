@@ -3,7 +3,8 @@
 // split per mix as stacked bars, and parallel efficiency) into an output folder.
 //
 //   ptclean_sweep [config.toml] [--set key=value ...] [--cores N] [--runs k] [--out DIR]
-//                 [--oversubscribe-mixes] [--wsclean] [--ptclean PATH] [--mpirun PATH]
+//                 [--oversubscribe-mixes] [--wsclean] [--project WORKLOAD.toml]
+//                 [--ptclean PATH] [--mpirun PATH]
 //
 // Every run is `OMP_NUM_THREADS=T /usr/bin/time -v mpirun --oversubscribe --bind-to none -n R
 // ptclean -v image ... --set threads=T --timings run.json`; run.json's ranks and threads are
@@ -20,6 +21,7 @@
 // This file reads the command line and puts the pieces together: sweep_mixes (which mixes),
 // sweep_settings (the config and WSClean's equivalent), sweep_run (running them), sweep_summary
 // (medians and efficiency), sweep_report (CSV, JSON, Markdown) and sweep_figure (the PNG).
+// --project fits bench/cost_model.h to the runs and writes projection.md (bench/projection.h).
 #include <CLI/CLI.hpp>
 #include <toml++/toml.h>
 
@@ -34,6 +36,7 @@
 #include <thread>
 #include <vector>
 
+#include "projection_report.h"
 #include "sweep_figure.h"
 #include "sweep_mixes.h"
 #include "sweep_report.h"
@@ -65,7 +68,7 @@ bool onPath(const std::string& program) {
 
 int main(int argc, char** argv) {
   CLI::App app{"ptclean_sweep: ptclean image over every MPI ranks x OpenMP threads mix of N cores"};
-  std::string config, out = "sweep-out", ptclean, mpirun = PTCLEAN_SWEEP_MPIEXEC;
+  std::string config, out = "sweep-out", ptclean, mpirun = PTCLEAN_SWEEP_MPIEXEC, workload;
   std::vector<std::string> overrides;
   int cores = int(std::max(1u, std::thread::hardware_concurrency()));
   int runs = 3;
@@ -78,6 +81,8 @@ int main(int argc, char** argv) {
   app.add_flag("--oversubscribe-mixes", oversubscribe_mixes, "also the mixes with ranks x threads = 2N");
   app.add_flag("--wsclean", with_wsclean, "also run WSClean (if on PATH) with -j N once per run");
   app.add_flag("--keep-images", keep_images, "keep each run's images (removed by default)");
+  app.add_option("--project", workload, "also fit the cost model and project this workload (projection.md)")
+      ->check(CLI::ExistingFile);
   app.add_option("--ptclean", ptclean, "the ptclean binary (default: ../imager/ptclean next to this program)");
   app.add_option("--mpirun", mpirun, "the mpirun binary");
   CLI11_PARSE(app, argc, argv);
@@ -136,5 +141,16 @@ int main(int argc, char** argv) {
   drawFigure(summaries, facts.phases, cores, (out_dir / "sweep.png").string());
   std::cerr << "ptclean_sweep: wrote " << (out_dir / "sweep.csv").string() << ", sweep.json, sweep.md, sweep.png\n";
   std::cout << readFile(out_dir / "sweep.md");
+  if (!workload.empty()) {
+    std::vector<fs::path> run_jsons;
+    for (const auto& r : results)
+      if (!r.mix.wsclean) run_jsons.push_back(out_dir / "runs" / (r.mix.name() + "-" + std::to_string(r.run)) / "run.json");
+    try {
+      std::cout << "\n" << writeProjection(run_jsons, workload, out_dir / "projection.md");
+    } catch (const std::exception& e) {
+      std::cerr << "ptclean_sweep: --project: " << e.what() << "\n";
+      return 1;
+    }
+  }
   return 0;
 }

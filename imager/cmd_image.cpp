@@ -178,6 +178,7 @@ int runImageCommand(const MpiContext& mpi, const std::string& config_file,
   collectively(mpi, [] { throwIfInterrupted("after reading the data"); });
   const double read_seconds = timer.lap();
   timings.add(Phase::Read, read_seconds);
+  timings.count(Work::Samples, double(source->samples()));
   spdlog::info("read {} Stokes I samples in {:.2f} s", source->samples(), read_seconds);
 
   const double sum_weights = source->prepareWeights(mpi, settings);
@@ -192,7 +193,7 @@ int runImageCommand(const MpiContext& mpi, const std::string& config_file,
     source->forEachChunk([&](std::vector<SpwBlock>& chunk) {
       auto views = viewsOf(chunk);
       gridder.invert(views, dirty, psf);
-      timings.addGridder(Phase::Grid, gridder.lastTimings());
+      timings.addGridder(Phase::Grid, gridder, sampleCount(views), 2);
       if (!chunk.empty() && !described) {
         described = true;
         const auto& t = gridder.lastTimings();
@@ -209,6 +210,7 @@ int runImageCommand(const MpiContext& mpi, const std::string& config_file,
   mpi.sumToRoot(dirty);
   const double reduce_seconds = timer.lap();
   timings.add(Phase::Reduce, reduce_seconds);
+  timings.count(Work::ReducedValues, double(psf.size() + dirty.size()));
   spdlog::info("images reduced to rank 0 in {:.2f} s", reduce_seconds);
 
   deconvolution::Beam beam;

@@ -65,6 +65,7 @@ CleanOutcome runMajorCycles(const MpiContext& mpi, gridding::Gridder& gridder, V
       auto result = clean->executeMajorIteration({settings.nx, settings.ny, residual, model, psf, pixels},
                                                  {settings.gain, plan.iterations, plan.threshold, threads});
       control.recordMinorCycle(result.iterations, result.final_peak);
+      timings.count(Work::MinorIterations, double(result.iterations));
       const double minor_seconds = watch.lap();
       timings.add(Phase::Minor, minor_seconds);
       spdlog::info("major cycle {}: peak residual {:.4g} Jy/beam, rms {:.3g}, cycle threshold {:.4g}; "
@@ -95,19 +96,21 @@ CleanOutcome runMajorCycles(const MpiContext& mpi, gridding::Gridder& gridder, V
           outputs.push_back(predicted[b].data());
         }
         gridder.predict(views, model, outputs);
-        timings.addGridder(Phase::Degrid, gridder.lastTimings());
+        timings.addGridder(Phase::Degrid, gridder, sampleCount(views), 1);
         for (std::size_t b = 0; b < blocks.size(); ++b) {
           for (std::size_t i = 0; i < remaining[b].size(); ++i) remaining[b][i] = blocks[b].vis[i] - predicted[b][i];
           views[b].vis = remaining[b].data();
         }
         gridder.invert(views, image);
-        timings.addGridder(Phase::Grid, gridder.lastTimings());
+        timings.addGridder(Phase::Grid, gridder, sampleCount(views), 1);
       });
       residual.swap(image);
     });
     gridding::Stopwatch reduce;
     mpi.sumToRoot(residual);
     timings.add(Phase::Reduce, reduce.lap());
+    timings.count(Work::ReducedValues, double(residual.size()));
+    timings.count(Work::MajorCycles, 1.0);
     if (mpi.isRoot()) {
       for (double& r : residual) r /= sum_weights;
       spdlog::info("major cycle {} (predict, subtract, grid, reduce) {:.2f} s", control.majorCyclesDone(), watch.lap());

@@ -53,11 +53,12 @@ TEST(Sweep, TwoCoresOneRunWritesEveryOutput) {
   const std::string out = dir / "sweep";
   auto r = runCommand(std::string(PTCLEAN_SWEEP_BINARY) + " --ptclean " + ptclean::testing::ptcleanBinary() +
                       " --mpirun " + MPIEXEC + " --cores 2 --runs 1 --out " + out + " --set vis=" + ms +
-                      " --set imsize=64 --set cell=20arcsec --set datacolumn=data --set niter=0");
+                      " --set imsize=64 --set cell=20arcsec --set datacolumn=data --set niter=0 --project " +
+                      PTCLEAN_SOURCE_DIR + "/configs/projection_alma.toml");
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("mix 1 of 3 (1x1), run 1 of 1, ETA"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("mix 3 of 3 (2x1), run 1 of 1, ETA"), std::string::npos) << r.output;
-  for (const char* name : {"sweep.csv", "sweep.json", "sweep.md", "sweep.png"})
+  for (const char* name : {"sweep.csv", "sweep.json", "sweep.md", "sweep.png", "projection.md"})
     EXPECT_TRUE(std::filesystem::exists(out + "/" + name)) << name;
 
   // CSV: a header, then one row per (mix, run) with positive times.
@@ -106,6 +107,12 @@ TEST(Sweep, TwoCoresOneRunWritesEveryOutput) {
   }
   EXPECT_GT(one, 0);
   EXPECT_EQ(one, two);
+
+  // The cost model is fitted to these runs and checked against each of them; the projection
+  // goes to 256 ranks and names the phase that limits it.
+  const std::string projection = readFile(out + "/projection.md");
+  for (const char* row : {"| 1x1-1 | 1 x 1 |", "| 1x2-1 | 1 x 2 |", "| 2x1-1 | 2 x 1 |", "| 256 |", "What limits scaling"})
+    EXPECT_NE(projection.find(row), std::string::npos) << row << " missing from\n" << projection;
 
   const std::string md = readFile(out + "/sweep.md");
   EXPECT_NE(md.find("| 2x1 |"), std::string::npos) << md;

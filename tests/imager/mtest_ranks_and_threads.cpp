@@ -121,11 +121,18 @@ TEST(RanksAndThreads, TimingsPerRankAndAnIdleClientGiveTheSameImages) {
     worst = std::max(worst, std::abs(x.pixels[i] - y.pixels[i]));
   }
   EXPECT_LE(worst / peak, 1e-5);
-  // The timings file: one entry per rank with every phase.
-  auto json = ptclean::testing::runCommand("/usr/bin/python3 -c \"import json; d=json.load(open('" + (dir / "t.json") +
-                                           "')); print(d['ranks'], len(d['per_rank']), sorted(d['per_rank'][1].keys()),"
-                                           " d['per_rank'][0]['minor'] > 0, d['per_rank'][1]['grid'] > 0)\"");
+  // The timings file: one entry per rank with every phase and the work it did: the idle client
+  // holds no samples, the servers hold them all, and rank 0 found the components.
+  auto json = ptclean::testing::runCommand(
+      "/usr/bin/python3 -c \"import json; d=json.load(open('" + (dir / "t.json") +
+      "')); r=d['per_rank']; print(d['ranks'], len(r), sorted(r[1].keys()), r[0]['minor'] > 0, r[1]['grid'] > 0,"
+      " r[0]['work']['samples'], r[1]['work']['samples'] + r[2]['work']['samples'],"
+      " r[0]['work']['minor_iterations'] > 0, r[1]['work']['gridded_plane_visits'] > 0,"
+      " r[1]['work']['degridded_plane_visits'] > 0, r[0]['work']['major_cycles'] > 0)\"");
   ASSERT_EQ(json.exit_code, 0) << json.output;
-  EXPECT_NE(json.output.find("3 3 ['degrid', 'fft', 'grid', 'minor', 'rank', 'read', 'reduce', 'role', 'write'] True True"),
-            std::string::npos) << json.output;
+  // 351 baselines x 10 integrations x 2 channels.
+  EXPECT_NE(json.output.find("3 3 ['degrid', 'fft', 'grid', 'minor', 'rank', 'read', 'reduce', 'role', 'work', 'write'] "
+                             "True True 0.0 7020.0 True True True True"),
+            std::string::npos)
+      << json.output;
 }
