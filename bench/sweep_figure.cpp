@@ -3,10 +3,12 @@
 #include <algorithm>
 #include <cmath>
 
-#include "sweep_plot.h"
+#include "canvas.h"
 #include "sweep_text.h"
 
 namespace ptclean::bench {
+using imager::Canvas;
+using imager::Rgb;
 namespace {
 
 // Colours of the phases in the figure (and "other": wall minus the sum of the phases).

@@ -40,6 +40,8 @@ int runCli(int argc, char** argv) {
   image->add_option("--set", overrides, "key=value, overriding the config file")->take_all();
   ImageOptions image_options;
   image->add_option("--timings", image_options.timings_file, "write seconds per phase per rank to this JSON file");
+  image->add_option("--result", image_options.result_file,
+                    "write peak, rms, beam, flux, iterations, stop reason and outputs to this JSON file, last");
   bool no_work_on_client = false;
   image->add_flag("--no-work-on-client", no_work_on_client, "rank 0 only reduces and deconvolves; the others grid");
 
@@ -80,6 +82,13 @@ int runCli(int argc, char** argv) {
   listpartition->add_flag("--json,--createdict", list_json, "CASA's createdict structure as JSON");
   listpartition->add_option("--listfile", listfile, "write the output to this file instead of standard output");
 
+  auto* batch = app.add_subcommand("batch", "make many images, as the ALMA pipeline does: rank 0 hands out the jobs "
+                                             "of a batch file to the other ranks (docs/user-guide.md)");
+  batch->add_option("jobs", config_file, "TOML batch file: [defaults], [matrix], [[job]]")->required()->check(CLI::ExistingFile);
+  batch->add_option("--set", overrides, "key=value, overriding the batch file's [defaults]")->take_all();
+  BatchOptions batch_options;
+  batch->add_flag("--resume", batch_options.resume, "skip the jobs whose outputs are complete; rerun the others");
+
   std::string which;
   auto* keys = app.add_subcommand("keys", "list the config keys of a subcommand with their defaults");
   keys->add_option("subcommand", which, "image, simulate, partition or virtualconcat")
@@ -111,6 +120,7 @@ int runCli(int argc, char** argv) {
       image_options.work_on_client = !no_work_on_client;
       return runImageCommand(mpi, config_file, overrides, image_options);
     }
+    if (*batch) return runBatchCommand(mpi, config_file, overrides, batch_options);
     if (*partition) {
       for (const auto& [name, value] : partition_values)
         if (!value.empty()) overrides.push_back(name + "=" + value);

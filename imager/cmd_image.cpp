@@ -16,6 +16,7 @@
 #include "log.h"
 #include "interrupts.h"
 #include "major_cycles.h"
+#include "image_result.h"
 #include "run_timings.h"
 #include "mpi_context.h"
 #include "save_model.h"
@@ -118,6 +119,7 @@ int runImageCommand(const MpiContext& mpi, const std::string& config_file,
   spdlog::info("ptclean image: {} rank(s) x {} thread(s) per rank, {} rank(s) on this node", mpi.size(),
                threads, mpi.ranksOnThisNode());
 
+  ImageResult result;
   std::unique_ptr<OutputSet> outputs;
   collectively(mpi, [&] {
     if (mpi.isRoot()) outputs = std::make_unique<OutputSet>(settings.imagename);
@@ -176,6 +178,7 @@ int runImageCommand(const MpiContext& mpi, const std::string& config_file,
     spdlog::info("memory mode: this rank's {} samples kept in memory ({:.2f} GB) across major cycles",
                  source->samples(), source->bytesInMemory() / kGB);
   collectively(mpi, [] { throwIfInterrupted("after reading the data"); });
+  raiseTestSignal();
   const double read_seconds = timer.lap();
   timings.add(Phase::Read, read_seconds);
   timings.count(Work::Samples, double(source->samples()));
@@ -297,12 +300,24 @@ int runImageCommand(const MpiContext& mpi, const std::string& config_file,
     outputs->add("sumwt", sumwt_meta, sumwt);
     throwIfInterrupted("while writing the images");
     auto written = outputs->commit();
+    result = summariseImages(restored, dirty, model, beam);
+    result.iterations = clean.iterations;
+    result.major_cycles = clean.major_cycles;
+    result.stop_reason = settings.niter > 0 ? clean.stop_reason : "niter = 0";
+    result.outputs = written;
     const double write_seconds = timer.lap();
     timings.add(Phase::Write, write_seconds);
     spdlog::info("images written in {:.2f} s:", write_seconds);
     for (const auto& path : written) spdlog::info("  {}", path);
   });
-  collectively(mpi, [&] { timings.write(mpi, options.timings_file, threads, wall.lap()); });
+  const double wall_seconds = wall.lap();
+  collectively(mpi, [&] { timings.write(mpi, options.timings_file, threads, wall_seconds); });
+  collectively(mpi, [&] {
+    if (!mpi.isRoot() || options.result_file.empty()) return;
+    for (int p = 0; p < int(Phase::Count); ++p) result.phases[phaseName(Phase(p))] = timings.get(Phase(p));
+    result.wall = wall_seconds;
+    writeImageResult(result, options.result_file);
+  });
   return 0;
 }
 

@@ -26,6 +26,7 @@ class MpiContext;
 /// sums them on rank 0 and writes tclean's outputs there. Collective: every rank calls it.
 struct ImageOptions {
   std::string timings_file;       ///< --timings FILE.json: seconds per phase per rank
+  std::string result_file;        ///< --result FILE.json: peak, rms, beam, flux, ... (image_result.h)
   bool work_on_client = true;     ///< --no-work-on-client: rank 0 grids no data itself
 };
 int runImageCommand(const MpiContext& mpi, const std::string& config_file,
@@ -56,5 +57,20 @@ namespace ptclean::imager {
 /// the keys; rank 0 alone moves (or copies) the inputs into the Multi-MS.
 int runVirtualConcatCommand(const MpiContext& mpi, const std::string& config_file,
                             const std::vector<std::string>& overrides);
+
+}  // namespace ptclean::imager
+
+namespace ptclean::imager {
+
+struct BatchOptions {
+  bool resume = false;  ///< --resume: skip jobs whose outputs are complete, rerun the others
+};
+
+/// `ptclean batch JOBS.toml`: rank 0 is the command client and hands out the jobs, largest
+/// first, to the servers (the other ranks, or groups of ranks_per_job ranks); each job runs as a
+/// child process of its server. Writes <outdir>/<job>/response.json, <outdir>/batch.json and
+/// the weblog; returns 1 when any job failed.
+int runBatchCommand(const MpiContext& mpi, const std::string& file, const std::vector<std::string>& overrides,
+                    const BatchOptions& options);
 
 }  // namespace ptclean::imager

@@ -1,6 +1,8 @@
 #include "interrupts.h"
 
 #include <csignal>
+#include <cstdlib>
+#include <utility>
 
 namespace ptclean::imager {
 namespace {
@@ -29,6 +31,19 @@ void throwIfInterrupted(const std::string& where) {
   if (received == 0) return;
   const char* name = received == SIGINT ? "SIGINT" : received == SIGTERM ? "SIGTERM" : "a signal";
   throw Interrupted(std::string("interrupted by ") + name + " " + where + "; no outputs were written");
+}
+
+void raiseTestSignal() {
+  const char* name = std::getenv("PTCLEAN_TEST_RAISE_SIGNAL");
+  if (!name || !*name) return;
+  const std::string wanted(name);
+  for (auto [label, number] : {std::pair{"SEGV", SIGSEGV}, {"ABRT", SIGABRT}, {"KILL", SIGKILL}, {"BUS", SIGBUS},
+                               {"FPE", SIGFPE}})
+    if (wanted == label || wanted == std::string("SIG") + label) {
+      std::signal(number, SIG_DFL);
+      std::raise(number);
+    }
+  throw std::invalid_argument("PTCLEAN_TEST_RAISE_SIGNAL: unknown signal '" + wanted + "' (SEGV, ABRT, KILL, BUS, FPE)");
 }
 
 }  // namespace ptclean::imager

@@ -17,4 +17,9 @@ bool interrupted();
 /// Throws Interrupted naming the signal and `where` when a signal has arrived.
 void throwIfInterrupted(const std::string& where);
 
+/// A test hook: with PTCLEAN_TEST_RAISE_SIGNAL=SEGV (or ABRT, KILL, BUS, FPE) in the
+/// environment, the process raises that signal on itself, as a crashing job would (the batch
+/// tests use it to show that one crashed job does not take a batch down).
+void raiseTestSignal();
+
 }  // namespace ptclean::imager

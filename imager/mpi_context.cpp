@@ -88,6 +88,28 @@ void MpiContext::checkAll(bool ok, const std::string& message) const {
   throw RankFailure(size_ > 1 ? who + ": " + text : text);
 }
 
+void MpiContext::send(int destination, int tag, const std::string& text) const {
+  MPI_Send(text.data(), int(text.size()), MPI_CHAR, destination, tag, MPI_COMM_WORLD);
+}
+
+bool MpiContext::receive(int& source, int& tag, std::string& text, bool wait) const {
+  MPI_Status status;
+  if (wait) {
+    MPI_Probe(MPI_ANY_SOURCE, MPI_ANY_TAG, MPI_COMM_WORLD, &status);
+  } else {
+    int arrived = 0;
+    MPI_Iprobe(MPI_ANY_SOURCE, MPI_ANY_TAG, MPI_COMM_WORLD, &arrived, &status);
+    if (!arrived) return false;
+  }
+  int length = 0;
+  MPI_Get_count(&status, MPI_CHAR, &length);
+  text.assign(std::size_t(length), '\0');
+  MPI_Recv(text.data(), length, MPI_CHAR, status.MPI_SOURCE, status.MPI_TAG, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+  source = status.MPI_SOURCE;
+  tag = status.MPI_TAG;
+  return true;
+}
+
 void MpiContext::abort(int code) const {
   MPI_Abort(MPI_COMM_WORLD, code);
   std::exit(code);

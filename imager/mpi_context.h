@@ -37,6 +37,11 @@ class MpiContext {
   void broadcast(std::string& text) const;          ///< from rank 0
   /// Every rank reports; if any failed, every rank throws RankFailure naming the first one.
   void checkAll(bool ok, const std::string& message) const;
+  /// Point-to-point text messages (the batch command protocol). A message is a tag and a text.
+  void send(int destination, int tag, const std::string& text) const;
+  /// The next message from any rank: waits when `wait`, else returns false when none is there.
+  bool receive(int& source, int& tag, std::string& text, bool wait) const;
+
   /// Ends every rank at once (after an error that other ranks may not reach a collective for).
   [[noreturn]] void abort(int code) const;
 

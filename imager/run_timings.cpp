@@ -12,6 +12,12 @@
 
 namespace ptclean::imager {
 
+const char* phaseName(Phase phase) {
+  static const char* names[] = {"read", "grid", "fft", "reduce", "minor", "degrid", "write"};
+  static_assert(std::size(names) == std::size_t(Phase::Count));
+  return names[std::size_t(phase)];
+}
+
 double sampleCount(std::span<const gridding::VisibilityView> views) {
   double samples = 0.0;
   for (const auto& view : views) samples += double(view.n_rows) * double(view.n_chan);
@@ -44,17 +50,17 @@ void RunTimings::write(const MpiContext& mpi, const std::string& path, int threa
   std::copy(work_.begin(), work_.end(), std::copy(seconds_.begin(), seconds_.end(), mine));
   mpi.sumToRoot(all);  // each rank fills only its own slot
   if (!mpi.isRoot()) return;
-  static const char* phase_names[] = {"read", "grid", "fft", "reduce", "minor", "degrid", "write"};
   static const char* work_names[] = {"samples",       "gridded_plane_visits", "degridded_plane_visits",
                                      "fft_transforms", "reduced_values",       "minor_iterations",
                                      "major_cycles"};
-  static_assert(std::size(phase_names) == std::size_t(Phase::Count));
   static_assert(std::size(work_names) == std::size_t(Work::Count));
   nlohmann::json doc;
   doc["ranks"] = mpi.size();
   doc["threads"] = threads;
   doc["wall"] = wall;
-  doc["phases"] = std::vector<std::string>(std::begin(phase_names), std::end(phase_names));
+  std::vector<std::string> phase_names;
+  for (std::size_t p = 0; p < seconds_.size(); ++p) phase_names.push_back(phaseName(Phase(p)));
+  doc["phases"] = phase_names;
   doc["work_names"] = std::vector<std::string>(std::begin(work_names), std::end(work_names));
   doc["image"] = {{"nx", image_nx_}, {"ny", image_ny_}};
   doc["grid"] = {{"nx", choice_.grid_nx},

@@ -18,6 +18,7 @@ namespace ptclean::imager {
 class MpiContext;
 
 enum class Phase { Read, Grid, Fft, Reduce, Minor, Degrid, Write, Count };
+const char* phaseName(Phase phase);  ///< "read", "grid", ... as in the JSON
 
 /// What a phase processed. "Plane visits" count a sample once per w-plane its kernel touches
 /// and per grid it is spread onto (the dirty image and the PSF are two).

@@ -14,8 +14,9 @@ build_packages=(build-essential cmake ninja-build pkg-config
   casacore-dev casacore-data wcslib-dev libfftw3-dev libopenmpi-dev openmpi-bin libeigen3-dev
   libhdf5-dev libcfitsio-dev libbenchmark-dev libgtest-dev libtomlplusplus-dev libcli11-dev
   libspdlog-dev libfmt-dev nlohmann-json3-dev zlib1g-dev)
-# Only the tests use these: independent readers of our outputs (python-casacore, astropy, WSClean).
-test_packages=(python3-casacore python3-numpy python3-astropy wsclean)
+# Only the tests use these: independent readers of our outputs (python-casacore, astropy, WSClean)
+# and a browser that opens the batch weblog (Chromium, headless).
+test_packages=(python3-casacore python3-numpy python3-astropy wsclean chromium)
 
 install_missing() {
   local missing=()

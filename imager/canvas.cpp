@@ -1,4 +1,4 @@
-#include "sweep_plot.h"
+#include "canvas.h"
 
 #include <algorithm>
 #include <array>
@@ -6,11 +6,11 @@
 #include <fstream>
 #include <stdexcept>
 
-#ifdef PTCLEAN_SWEEP_ZLIB
+#ifdef PTCLEAN_CANVAS_ZLIB
 #include <zlib.h>
 #endif
 
-namespace ptclean::bench {
+namespace ptclean::imager {
 
 namespace {
 
@@ -85,7 +85,7 @@ void appendChunk(std::vector<std::uint8_t>& png, const char type[4], const std::
 }  // namespace
 
 std::vector<std::uint8_t> zlibStream(const std::vector<std::uint8_t>& data) {
-#ifdef PTCLEAN_SWEEP_ZLIB
+#ifdef PTCLEAN_CANVAS_ZLIB
   uLongf size = compressBound(uLong(data.size()));
   std::vector<std::uint8_t> out(size);
   if (compress2(out.data(), &size, data.data(), uLong(data.size()), 9) != Z_OK)
@@ -195,4 +195,4 @@ void Canvas::writePng(const std::string& path) const {
   if (!out) throw std::runtime_error("cannot write " + path);
 }
 
-}  // namespace ptclean::bench
+}  // namespace ptclean::imager

@@ -1,12 +1,13 @@
-// A tiny RGB rasteriser for ptclean_sweep's figure: rectangles, lines, a built-in 5x7 bitmap
-// font, and a PNG writer (zlib deflate when built with zlib, stored deflate blocks otherwise).
+// A tiny RGB rasteriser for the sweep figure and the batch weblog: rectangles, lines, a built-in
+// 5x7 bitmap font, and a PNG writer (zlib deflate when built with zlib, stored deflate blocks
+// otherwise). Its own library (ptclean_canvas), so that bench/ can draw without casacore or MPI.
 #pragma once
 
 #include <cstdint>
 #include <string>
 #include <vector>
 
-namespace ptclean::bench {
+namespace ptclean::imager {
 
 struct Rgb {
   std::uint8_t r = 0, g = 0, b = 0;
@@ -40,4 +41,4 @@ class Canvas {
 /// zlib stream of `data` (RFC 1950): compressed with zlib when available, else stored blocks.
 std::vector<std::uint8_t> zlibStream(const std::vector<std::uint8_t>& data);
 
-}  // namespace ptclean::bench
+}  // namespace ptclean::imager
