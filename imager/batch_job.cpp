@@ -9,6 +9,7 @@
 #include <stdexcept>
 
 #include "job_process.h"
+#include "mpi_context.h"
 
 namespace ptclean::imager {
 
@@ -40,6 +41,7 @@ nlohmann::json runImageJob(const nlohmann::json& p) {
                            jobResultPath(dir)});
   if (p.value("set_threads", true)) argv.insert(argv.end(), {"--set", "threads=" + std::to_string(threads)});
   std::map<std::string, std::string> env{{"OMP_NUM_THREADS", std::to_string(threads)}};
+  if (ranks == 1) env[MpiContext::kSingleProcessVariable] = "1";
   const nlohmann::json job_env = p.value("env", nlohmann::json::object());
   for (const auto& [name, value] : job_env.items()) env[name] = value.get<std::string>();
 

@@ -101,7 +101,19 @@ BatchSettings loadBatchSettings(const std::string& file, const std::vector<std::
   for (const auto& o : overrides) {
     const auto eq = o.find('=');
     if (eq == std::string::npos) throw ConfigError("--set " + o + ": expected key=value");
-    setKey(defaults, o.substr(0, eq), o.substr(eq + 1));
+    const std::string key = o.substr(0, eq), value = o.substr(eq + 1);
+    if (key == "outdir") {
+      settings.outdir = value;
+    } else if (key == "ranks_per_job") {
+      try {
+        settings.ranks_per_job = std::stoi(value);
+      } catch (const std::exception&) {
+        settings.ranks_per_job = 0;
+      }
+      if (settings.ranks_per_job < 1) throw ConfigError("--set ranks_per_job: must be a positive integer");
+    } else {
+      setKey(defaults, key, value);
+    }
   }
 
   std::vector<BatchJob> jobs;

@@ -38,7 +38,8 @@ struct BatchSettings {
   std::vector<BatchJob> jobs;
 };
 
-/// Reads and expands a batch file; `overrides` ("key=value") apply to [defaults]. Every job's
+/// Reads and expands a batch file; `overrides` ("key=value") set outdir or ranks_per_job, or
+/// apply to [defaults]. Every job's
 /// keys are checked against `ptclean image`'s. Throws ConfigError naming the file, the job and
 /// the key that is wrong.
 BatchSettings loadBatchSettings(const std::string& file, const std::vector<std::string>& overrides);

@@ -123,6 +123,7 @@ void CommandClient::dispatch() {
 }
 
 bool CommandClient::collect(bool wait) {
+  if (running_.empty()) return false;  // nothing out at a server: no response can come
   int source = 0, tag = 0;
   std::string text;
   if (!mpi_.receive(source, tag, text, wait)) return false;
@@ -146,7 +147,8 @@ std::vector<CommandResponse> CommandClient::getCommandResponse(const std::vector
   };
   while (collect(false)) {
   }
-  while (block && !allIn()) collect(true);
+  while (block && !allIn())
+    if (!collect(true)) throw std::logic_error("a response asked for will never come (its command was cancelled)");
   std::vector<CommandResponse> out;
   for (int id : ids)
     if (auto it = responses_.find(id); it != responses_.end()) out.push_back(it->second);
@@ -162,7 +164,8 @@ std::vector<int> CommandClient::cancelQueued() {
 
 void CommandClient::stopServers() {
   if (stopped_) return;
-  while (pending() > 0) collect(true);
+  while (pending() > 0)
+    if (!collect(true)) break;
   for (int r = 1; r < mpi_.size(); ++r) mpi_.send(r, kStop, "");
   stopped_ = true;
 }

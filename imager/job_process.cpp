@@ -28,6 +28,8 @@ std::string lastErrorLine(const std::string& log_path) {
   std::string line, last;
   while (std::getline(in, line))
     if (line.find("ptclean: error:") != std::string::npos || line.rfind("error:", 0) == 0) last = line;
+    // mpirun's account of a rank that a signal ended (jobs of several ranks).
+    else if (line.find("exited on signal") != std::string::npos) last = "crashed: " + line;
   return last;
 }
 

@@ -20,6 +20,8 @@ class RankFailure : public std::runtime_error {
 
 class MpiContext {
  public:
+  /// With this set to 1 in the environment the process is one rank without MPI (batch jobs).
+  static constexpr const char* kSingleProcessVariable = "PTCLEAN_SINGLE_PROCESS";
   MpiContext(int& argc, char**& argv);
   ~MpiContext();
   MpiContext(const MpiContext&) = delete;

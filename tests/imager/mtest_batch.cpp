@@ -203,3 +203,27 @@ TEST(Batch, WeblogOpensInHeadlessChromiumWithEveryThumbnail) {
   EXPECT_EQ(head, std::string("\x89PNG\r\n\x1a\n", 8));
   EXPECT_GT(fs::file_size(shot), 20000u);  // a page with pictures, not a blank one
 }
+
+TEST(Batch, GroupsOfTwoRanksImageEachJobTogether) {
+  ptclean::testing::TempDir dir("batch_groups");
+  const std::string ms = simulate(dir), out = dir / "out";
+  const std::string path = dir / "jobs.toml";
+  std::ofstream(path) << "outdir = \"" << out << "\"\nranks_per_job = 2\n[defaults]\nvis = \"" << ms
+                      << "\"\ndatacolumn = \"data\"\nimsize = 128\ncell = \"8arcsec\"\nniter = 100\n"
+                         "[matrix]\nspw = [\"0\", \"1\"]\n[[job]]\nname = \"crash\"\n"
+                         "env = {PTCLEAN_TEST_RAISE_SIGNAL = \"SEGV\"}\n";
+  auto run = runCommand(ptclean::testing::mpirunPrefix(3) + " " + ptclean::testing::ptcleanBinary() + " batch " + path);
+  EXPECT_EQ(run.exit_code, 1) << run.output;
+  EXPECT_NE(run.output.find("1 server(s) of 2 rank(s)"), std::string::npos) << run.output;
+  EXPECT_NE(run.output.find("batch: 3 job(s): 2 succeeded, 1 failed"), std::string::npos) << run.output;
+  EXPECT_NE(run.output.find("failed: crash: crashed"), std::string::npos) << run.output;
+  for (const std::string job : {"spw0", "spw1"}) {
+    // The job ran as its own MPI job of two ranks, and gives the image one rank gives.
+    EXPECT_EQ(readJson(out + "/" + job + "/timings.json")["ranks"].get<int>(), 2) << job;
+    const std::string alone = dir / ("alone_" + job);
+    auto r = runCommand(ptclean::testing::ptcleanBinary() + " image " + out + "/" + job + "/job.toml --set imagename=" +
+                        alone + " --set threads=1");
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    EXPECT_LE(maxDifferenceOverPeak(out + "/" + job + "/" + job + ".image.fits", alone + ".image.fits"), 1e-5) << job;
+  }
+}

@@ -91,6 +91,19 @@ std::string clientChecks(const ptclean::imager::MpiContext& mpi) {
   auto rq = client.getCommandResponse(queued, true);
   check(rq.size() == 1 && rq[0].server == 1, "a queued command runs on the server that frees first");
   client.getCommandResponse({busy1[0], busy2[0]}, true);
+
+  // Cancelling: a command still queued behind a busy server is dropped, and waiting for it fails.
+  auto busy = client.pushCommandRequest("sleep", false, {1}, {{"ms", 300}});
+  auto behind = client.pushCommandRequest("whoami", false, {1});
+  check(client.cancelQueued() == behind, "cancelQueued drops the command queued behind a busy server");
+  bool threw = false;
+  try {
+    client.getCommandResponse(behind, true);
+  } catch (const std::logic_error&) {
+    threw = true;
+  }
+  check(threw, "waiting for a cancelled command fails instead of hanging");
+  check(client.getCommandResponse(busy, true).size() == 1, "the running command still completes");
   client.stopServers();
   return out.str();
 }
