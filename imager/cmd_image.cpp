@@ -16,6 +16,7 @@
 #include "log.h"
 #include "interrupts.h"
 #include "major_cycles.h"
+#include "plane_imaging.h"
 #include "image_result.h"
 #include "run_timings.h"
 #include "mpi_context.h"
@@ -184,86 +185,28 @@ int runImageCommand(const MpiContext& mpi, const std::string& config_file,
   timings.count(Work::Samples, double(source->samples()));
   spdlog::info("read {} Stokes I samples in {:.2f} s", source->samples(), read_seconds);
 
-  const double sum_weights = source->prepareWeights(mpi, settings);
-  mpi.checkAll(sum_weights > 0.0, "no unflagged data with non-zero weight in the selection");
-  spdlog::info("weighting done in {:.2f} s", timer.lap());
-
   const gridding::ImageGeometry geometry{settings.nx, settings.ny, settings.cell_x_rad, settings.cell_y_rad};
   gridding::Gridder gridder(geometry, {settings.gridder_accuracy, settings.w_correction, threads});
-  std::vector<double> psf(settings.nx * settings.ny, 0.0), dirty(psf.size(), 0.0);
-  collectively(mpi, [&] {
-    bool described = false;  // streamed chunks share one kernel choice: log it once
-    source->forEachChunk([&](std::vector<SpwBlock>& chunk) {
-      auto views = viewsOf(chunk);
-      gridder.invert(views, dirty, psf);
-      timings.addGridder(Phase::Grid, gridder, sampleCount(views), 2);
-      if (!chunk.empty() && !described) {
-        described = true;
-        const auto& t = gridder.lastTimings();
-        spdlog::info("gridding: {}", gridder.lastChoice().describe());
-        spdlog::info("gridding phases: plan {:.2f} s, sort {:.2f} s, grid {:.2f} s, FFT {:.2f} s, image {:.2f} s",
-                     t.plan, t.sort, t.grid, t.fft, t.image);
-      }
-    });
-  });
-  spdlog::info("PSF and dirty image gridded in {:.2f} s", timer.lap());
-
-  collectively(mpi, [] { throwIfInterrupted("after gridding the dirty image"); });
-  mpi.sumToRoot(psf);
-  mpi.sumToRoot(dirty);
-  const double reduce_seconds = timer.lap();
-  timings.add(Phase::Reduce, reduce_seconds);
-  timings.count(Work::ReducedValues, double(psf.size() + dirty.size()));
-  spdlog::info("images reduced to rank 0 in {:.2f} s", reduce_seconds);
-
-  deconvolution::Beam beam;
-  std::unique_ptr<CleanMask> mask;
-  collectively(mpi, [&] {
-    if (!mpi.isRoot()) return;
-    // The dirty image is normalised by the sum of weights (the DFT definition); the PSF by its
-    // own centre, which equals that sum to the gridder's accuracy, so that it peaks at exactly 1.
-    const double psf_peak = psf[(settings.ny / 2) * settings.nx + settings.nx / 2];
-    for (double& p : psf) p /= psf_peak;
-    for (double& d : dirty) d /= sum_weights;
-    beam = deconvolution::fitPsfBeam(psf, settings.nx, settings.ny, settings.cell_x_rad, settings.cell_y_rad,
-                                     settings.psfcutoff);
-    constexpr double kArcsec = 180.0 * 3600.0 / 3.141592653589793;
-    spdlog::info("beam {:.4g}\" x {:.4g}\" pa {:.2f} deg; sum of weights {:.6g}", beam.major_rad * kArcsec,
-                 beam.minor_rad * kArcsec, beam.pa_rad * 180.0 / 3.141592653589793, sum_weights);
-    if (settings.niter > 0) {
-      const MaskGrid grid{settings.nx, settings.ny, settings.cell_x_rad, settings.cell_y_rad, centre.ra_rad,
-                          centre.dec_rad};
-      mask = std::make_unique<CleanMask>(CleanMask::fromSettings(
-          settings, grid, beam, deconvolution::psfSidelobe(psf, settings.nx, settings.ny)));
-    }
-  });
-
-  // Deconvolution (niter > 0): `dirty` becomes the residual.
-  std::vector<double> model(mpi.isRoot() ? psf.size() : 0, 0.0);
-  CleanOutcome clean =
-      runMajorCycles(mpi, gridder, *source, settings, threads, sum_weights, psf, mask.get(), dirty, model, timings);
+  PlaneImages plane = imagePlane(mpi, gridder, *source, settings, centre, threads, timings);
   timer.lap();
-  if (settings.niter > 0)
-    spdlog::info("stopped after {} iterations in {} major cycle(s): {}", clean.iterations, clean.major_cycles,
-                 clean.stop_reason);
+  const CleanOutcome& clean = plane.clean;
 
   if (settings.savemodel == SaveModel::ModelColumn) {
     std::vector<std::string> paths;
     for (const auto& reader : readers) paths.push_back(reader->path());
-    saveModelColumn(mpi, gridder, *source, paths, model, [&] { readers.clear(); }, openReaders);
+    saveModelColumn(mpi, gridder, *source, paths, plane.model, [&] { readers.clear(); }, openReaders);
     timings.add(Phase::Write, timer.lap());
   }
 
   collectively(mpi, [&] {
     if (!mpi.isRoot()) return;
-    if (!settings.restoringbeam_rad.empty()) {
-      beam = {settings.restoringbeam_rad[0], settings.restoringbeam_rad[1], settings.restoringbeam_rad[2]};
-      constexpr double kArcsec = 180.0 * 3600.0 / 3.141592653589793;
-      spdlog::info("restoring beam from key 'restoringbeam': {:.4g}\" x {:.4g}\" pa {:.2f} deg",
-                   beam.major_rad * kArcsec, beam.minor_rad * kArcsec, beam.pa_rad * 180.0 / 3.141592653589793);
-    }
-    std::vector<double> restored = deconvolution::restore(model, dirty, settings.nx, settings.ny, settings.cell_x_rad,
-                                                          settings.cell_y_rad, beam, threads);
+    const std::vector<double>& psf = plane.psf;
+    const std::vector<double>& dirty = plane.residual;
+    const std::vector<double>& model = plane.model;
+    const std::vector<double>& restored = plane.restored;
+    const deconvolution::Beam& beam = plane.beam;
+    const double sum_weights = plane.sum_weights;
+    const CleanMask* mask = plane.mask.get();
 
     ImageMetadata meta;
     meta.nx = settings.nx;
