@@ -43,11 +43,15 @@ cc::CoordinateSystem coordinates(const ImageMetadata& meta, const std::vector<in
   cc::Vector<cc::Int> stokes(codes.size());
   for (std::size_t i = 0; i < codes.size(); ++i) stokes[i] = cc::Stokes::fromFITSValue(codes[i]);
   cs.addCoordinate(cc::StokesCoordinate(stokes));
-  // TOPO, not tclean's default LSRK: the imager grids the frequencies as stored in the MS and
-  // does not regrid them, so TOPO is what they are. (Also SPECSYS in the FITS file.)
-  // A zero width would make the axis singular; 1 Hz stands in for "no bandwidth given".
-  cs.addCoordinate(cc::SpectralCoordinate(cc::MFrequency::TOPO, meta.ref_freq_hz,
-                                          meta.bandwidth_hz > 0.0 ? meta.bandwidth_hz : 1.0, 0.0));
+  // mfs: TOPO, not tclean's default LSRK: the imager grids the frequencies as stored in the MS
+  // and does not regrid them, so TOPO is what they are. A cube is in its outframe. (Also
+  // SPECSYS in the FITS file.) A zero width would make the axis singular; 1 Hz stands in for
+  // "no bandwidth given".
+  cc::MFrequency::Types frame = cc::MFrequency::TOPO;
+  if (!cc::MFrequency::getType(frame, meta.spectral_frame)) frame = cc::MFrequency::TOPO;
+  const double increment =
+      meta.nchan > 1 ? meta.channel_width_hz : (meta.bandwidth_hz > 0.0 ? meta.bandwidth_hz : 1.0);
+  cs.addCoordinate(cc::SpectralCoordinate(frame, meta.ref_freq_hz, increment, 0.0, meta.rest_freq_hz));
   cc::ObsInfo obs;
   if (!meta.telescope.empty()) obs.setTelescope(meta.telescope);
   if (meta.obs_time_mjd_s > 0.0)
@@ -59,7 +63,13 @@ cc::CoordinateSystem coordinates(const ImageMetadata& meta, const std::vector<in
 cc::ImageInfo imageInfo(const ImageMetadata& meta) {
   cc::ImageInfo info;
   if (!meta.object.empty()) info.setObjectName(meta.object);
-  if (meta.beam) {
+  if (!meta.channel_beams.empty()) {
+    info.setAllBeams(meta.channel_beams.size(), 1, cc::GaussianBeam());
+    for (std::size_t c = 0; c < meta.channel_beams.size(); ++c) {
+      const auto& b = meta.channel_beams[c];
+      info.setBeam(c, 0, cc::Quantity(b.major_rad, "rad"), cc::Quantity(b.minor_rad, "rad"), cc::Quantity(b.pa_rad, "rad"));
+    }
+  } else if (meta.beam) {
     info.setRestoringBeam(cc::GaussianBeam(cc::Quantity(meta.beam->major_rad, "rad").get("arcsec"),
                                            cc::Quantity(meta.beam->minor_rad, "rad").get("arcsec"),
                                            cc::Quantity(meta.beam->pa_rad, "rad").get("deg")));
@@ -79,7 +89,7 @@ void write(const std::string& path, const ImageMetadata& meta, const std::vector
            const std::vector<int>& codes) {
   const cc::Unit unit = brightnessUnit(meta.units);
   const cc::IPosition shape(4, static_cast<ssize_t>(meta.nx), static_cast<ssize_t>(meta.ny),
-                            static_cast<ssize_t>(codes.size()), 1);
+                            static_cast<ssize_t>(codes.size()), static_cast<ssize_t>(meta.nchan));
   cc::PagedImage<cc::Float> image(cc::TiledShape(shape), coordinates(meta, codes), path);
   // casacore arrays are Fortran-ordered (first axis fastest): the same order as the pixels.
   cc::Array<cc::Float> data(shape);

@@ -119,6 +119,7 @@ int runImageCommand(const MpiContext& mpi, const std::string& config_file,
   const int threads = threadsPerRank(settings.threads, mpi);
   spdlog::info("ptclean image: {} rank(s) x {} thread(s) per rank, {} rank(s) on this node", mpi.size(),
                threads, mpi.ranksOnThisNode());
+  if (settings.specmode == "cube") return runCubeImaging(mpi, settings, config.dump(), options, threads);
 
   ImageResult result;
   std::unique_ptr<OutputSet> outputs;

@@ -32,6 +32,12 @@ struct ImageOptions {
 int runImageCommand(const MpiContext& mpi, const std::string& config_file,
                     const std::vector<std::string>& overrides, const ImageOptions& options = {});
 
+/// specmode='cube' (cmd_cube.cpp), called by runImageCommand: channels over ranks, planes
+/// gathered to rank 0, cubes written there.
+struct ImagingSettings;
+int runCubeImaging(const MpiContext& mpi, const ImagingSettings& settings, const std::string& config_dump,
+                   const ImageOptions& options, int threads);
+
 /// Threads per rank: the `threads` key, else OMP_NUM_THREADS, else the node's cores shared
 /// among the ranks on that node.
 int threadsPerRank(std::optional<int> requested, const MpiContext& mpi);

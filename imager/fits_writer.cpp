@@ -53,6 +53,43 @@ void keyDouble(fitsfile* f, const char* key, double value, const char* comment, 
   fits_update_key_dbl(f, key, value, -digits, comment, status);  // negative: %G format
 }
 
+std::string fitsSpecsys(const std::string& frame) {
+  if (frame == "LSRK") return "LSRK";
+  if (frame == "BARY") return "BARYCENT";
+  return "TOPOCENT";
+}
+
+/// Per-channel beams as CASA's exportfits writes them: CASAMBM = T and a BEAMS binary table
+/// (BMAJ, BMIN in arcsec, BPA in deg, CHAN, POL), which CASA, CARTA and radio-beam read.
+void writeBeamTable(fitsfile* f, const ImageMetadata& meta, int* status) {
+  if (meta.channel_beams.empty()) return;
+  fits_update_key_log(f, "CASAMBM", 1, "one beam per channel (BEAMS table)", status);
+  char* names[] = {const_cast<char*>("BMAJ"), const_cast<char*>("BMIN"), const_cast<char*>("BPA"),
+                   const_cast<char*>("CHAN"), const_cast<char*>("POL")};
+  char* forms[] = {const_cast<char*>("1E"), const_cast<char*>("1E"), const_cast<char*>("1E"), const_cast<char*>("1J"),
+                   const_cast<char*>("1J")};
+  char* units[] = {const_cast<char*>("arcsec"), const_cast<char*>("arcsec"), const_cast<char*>("deg"),
+                   const_cast<char*>(""), const_cast<char*>("")};
+  const LONGLONG n = LONGLONG(meta.channel_beams.size());
+  fits_create_tbl(f, BINARY_TBL, n, 5, names, forms, units, "BEAMS", status);
+  std::vector<float> major, minor, pa;
+  std::vector<int> chan, pol;
+  for (std::size_t c = 0; c < meta.channel_beams.size(); ++c) {
+    major.push_back(float(meta.channel_beams[c].major_rad * kRadToDeg * 3600.0));
+    minor.push_back(float(meta.channel_beams[c].minor_rad * kRadToDeg * 3600.0));
+    pa.push_back(float(meta.channel_beams[c].pa_rad * kRadToDeg));
+    chan.push_back(int(c));
+    pol.push_back(0);
+  }
+  fits_write_col(f, TFLOAT, 1, 1, 1, n, major.data(), status);
+  fits_write_col(f, TFLOAT, 2, 1, 1, n, minor.data(), status);
+  fits_write_col(f, TFLOAT, 3, 1, 1, n, pa.data(), status);
+  fits_write_col(f, TINT, 4, 1, 1, n, chan.data(), status);
+  fits_write_col(f, TINT, 5, 1, 1, n, pol.data(), status);
+  fits_update_key_lng(f, "NCHAN", long(n), nullptr, status);
+  fits_update_key_lng(f, "NPOL", 1, nullptr, status);
+}
+
 void writeAxes(fitsfile* f, const ImageMetadata& meta, const std::vector<int>& codes, int* status) {
   keyString(f, "CTYPE1", "RA---SIN", nullptr, status);
   keyDouble(f, "CRPIX1", static_cast<double>(meta.nx / 2) + 1.0, "1-based", status);
@@ -68,7 +105,10 @@ void writeAxes(fitsfile* f, const ImageMetadata& meta, const std::vector<int>& c
   keyDouble(f, "CRPIX3", 1.0, nullptr, status);
   keyDouble(f, "CRVAL3", meta.ref_freq_hz, nullptr, status);
   // A zero increment makes the WCS matrix singular and astropy refuses the whole header.
-  keyDouble(f, "CDELT3", meta.bandwidth_hz > 0.0 ? meta.bandwidth_hz : 1.0, "bandwidth", status);
+  if (meta.nchan > 1)
+    keyDouble(f, "CDELT3", meta.channel_width_hz, "channel increment", status);
+  else
+    keyDouble(f, "CDELT3", meta.bandwidth_hz > 0.0 ? meta.bandwidth_hz : 1.0, "bandwidth", status);
   keyString(f, "CUNIT3", "Hz", nullptr, status);
   keyString(f, "CTYPE4", "STOKES", nullptr, status);
   keyDouble(f, "CRPIX4", 1.0, nullptr, status);
@@ -77,8 +117,9 @@ void writeAxes(fitsfile* f, const ImageMetadata& meta, const std::vector<int>& c
   keyString(f, "CUNIT4", "", nullptr, status);
   keyString(f, "RADESYS", "FK5", nullptr, status);
   keyDouble(f, "EQUINOX", 2000.0, nullptr, status);
-  // Frequencies are as observed (the imager does not regrid to LSRK); see casa_image_writer.
-  keyString(f, "SPECSYS", "TOPOCENT", nullptr, status);
+  // mfs frequencies are as observed (not regridded); a cube's are in its outframe.
+  keyString(f, "SPECSYS", fitsSpecsys(meta.spectral_frame), nullptr, status);
+  if (meta.rest_freq_hz > 0.0) keyDouble(f, "RESTFRQ", meta.rest_freq_hz, "Hz", status);
 }
 
 void writeDescription(fitsfile* f, const ImageMetadata& meta, int* status) {
@@ -144,7 +185,11 @@ std::vector<int> checkImage(const ImageMetadata& meta, const std::vector<double>
                      std::isfinite(meta.beam->pa_rad)))
     throw std::invalid_argument("restoring beam is not finite");
   auto codes = stokesFitsCodes(meta.stokes);
-  if (pixels.size() != meta.nx * meta.ny * codes.size())
+  if (meta.nchan > 1 && codes.size() > 1)
+    throw std::invalid_argument("a cube of " + std::to_string(meta.nchan) + " channels must be Stokes I only");
+  if (!meta.channel_beams.empty() && meta.channel_beams.size() != meta.nchan)
+    throw std::invalid_argument("a cube of " + std::to_string(meta.nchan) + " channels needs as many beams");
+  if (pixels.size() != meta.nx * meta.ny * codes.size() * meta.nchan)
     throw std::invalid_argument("image of " + std::to_string(meta.nx) + "x" +
                                 std::to_string(meta.ny) + "x" + std::to_string(codes.size()) +
                                 " pixels given " + std::to_string(pixels.size()) + " values");
@@ -184,7 +229,7 @@ void writeFitsImage(const std::string& path, const ImageMetadata& meta,
   fits_create_diskfile(&raw, path.c_str(), &status);
   check(status, "cannot create " + path);
   FitsFile file(raw);
-  long axes[4] = {static_cast<long>(meta.nx), static_cast<long>(meta.ny), 1,
+  long axes[4] = {static_cast<long>(meta.nx), static_cast<long>(meta.ny), static_cast<long>(meta.nchan),
                   static_cast<long>(codes.size())};
   fits_create_img(file.get(), FLOAT_IMG, 4, axes, &status);
   writeAxes(file.get(), meta, codes, &status);
@@ -194,6 +239,8 @@ void writeFitsImage(const std::string& path, const ImageMetadata& meta,
   std::vector<float> data(pixels.begin(), pixels.end());
   fits_write_img(file.get(), TFLOAT, 1, static_cast<LONGLONG>(data.size()), data.data(), &status);
   check(status, "cannot write the pixels of " + path);
+  writeBeamTable(file.get(), meta, &status);
+  check(status, "cannot write the beams of " + path);
   fits_close_file(file.release(), &status);
   check(status, "cannot close " + path);
 }

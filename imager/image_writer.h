@@ -20,7 +20,12 @@ struct ImageMetadata {
   std::size_t nx = 0, ny = 0;
   double cell_x_rad = 0.0, cell_y_rad = 0.0;  ///< both > 0; RA grows towards smaller x
   double ra_rad = 0.0, dec_rad = 0.0;          ///< phase centre, J2000, at pixel (nx/2, ny/2) 0-based
-  double ref_freq_hz = 0.0, bandwidth_hz = 0.0;
+  double ref_freq_hz = 0.0, bandwidth_hz = 0.0;  ///< for a cube: the first channel's centre, unused
+  std::size_t nchan = 1;                         ///< channels of a cube (then Stokes I only)
+  double channel_width_hz = 0.0;                 ///< a cube's channel increment
+  std::string spectral_frame = "TOPO";           ///< TOPO, LSRK or BARY
+  double rest_freq_hz = 0.0;                     ///< 0: none
+  std::vector<deconvolution::Beam> channel_beams;  ///< one per channel, or empty for `beam`
   std::string stokes = "I";
   std::string units = "Jy/beam";
   std::optional<deconvolution::Beam> beam;
@@ -39,7 +44,8 @@ class OutputSet {
   OutputSet& operator=(const OutputSet&) = delete;
 
   /// Writes `<imagename>.<suffix>` (CASA image) and `<imagename>.<suffix>.fits`, staged.
-  /// pixels: nx*ny values, FITS order. A 1x1 image (sumwt) is fine.
+  /// pixels: nx*ny values (x fastest) per Stokes plane, or per channel of a cube (nchan planes,
+  /// the first channel first). A 1x1 image (sumwt) is fine.
   void add(const std::string& suffix, const ImageMetadata& meta, const std::vector<double>& pixels);
   /// Moves every staged output into place.
   std::vector<std::string> commit();

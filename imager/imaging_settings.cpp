@@ -22,7 +22,7 @@ const std::vector<KeySpec>& imageKeys() {
       {"cell", KeyType::Any, "'1arcsec'", "pixel size: '0.5arcsec' or ['0.5arcsec', '0.5arcsec']"},
       {"phasecenter", KeyType::Any, "''", "field id or direction 'J2000 10h08m00 07d30m00' ('' = first field)"},
       {"stokes", KeyType::String, "'I'", "Stokes planes; 'I' is supported"},
-      {"specmode", KeyType::String, "'mfs'", "'mfs' (continuum)"},
+      {"specmode", KeyType::String, "'mfs'", "'mfs' (continuum) or 'cube' (one plane per output channel)"},
       {"gridder", KeyType::String, "'standard'", "'standard' (no w-term) or 'wproject'/'widefield'/'wstack' (w-stacking)"},
       {"gridder_accuracy", KeyType::Double, "1e-4", "relative accuracy of the image against a DFT; picks kernel and precision"},
       {"weighting", KeyType::String, "'natural'", "natural, uniform or briggs"},
@@ -34,6 +34,8 @@ const std::vector<KeySpec>& imageKeys() {
     std::vector<KeySpec> joined = keys;
     const auto& more = deconvolutionKeys();
     joined.insert(joined.end(), more.begin(), more.end());
+    const auto& cube = cubeKeys();
+    joined.insert(joined.end(), cube.begin(), cube.end());
     return joined;
   }();
   return all;
@@ -74,8 +76,8 @@ ImagingSettings imagingSettingsFrom(const Config& config) {
   if (s.stokes != "I")
     throw ConfigError("key 'stokes': '" + s.stokes + "' is not supported yet; only 'I' is");
   s.specmode = config.string("specmode");
-  if (s.specmode != "mfs")
-    throw ConfigError("key 'specmode': '" + s.specmode + "' is not supported yet; only 'mfs' is");
+  if (s.specmode != "mfs" && s.specmode != "cube")
+    throw ConfigError("key 'specmode': '" + s.specmode + "' is not supported yet; 'mfs' and 'cube' are");
   const std::string gridder = config.string("gridder");
   if (gridder == "standard") {
     s.w_correction = false;
@@ -102,6 +104,7 @@ ImagingSettings imagingSettingsFrom(const Config& config) {
     if (!taper[i].empty()) s.uvtaper_rad.push_back(parseAngle(taper[i], "key 'uvtaper'"));
 
   readDeconvolutionSettings(config, s);
+  readCubeSettings(config, s);
   if (config.has("threads")) {
     long threads = config.integer("threads");
     if (threads < 1) throw ConfigError("key 'threads' must be at least 1");

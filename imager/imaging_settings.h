@@ -18,6 +18,18 @@ enum class Weighting { Natural, Uniform, Briggs };
 enum class MaskMode { User, AutoMultiThresh };
 enum class SaveModel { None, ModelColumn };
 
+/// specmode='cube' (cube_keys.cpp): tclean's spectral keys.
+struct CubeSettings {
+  long nchan = -1;                 ///< -1: as many as cover the data
+  std::string start, width;        ///< as given: '' (data), a channel number, a frequency or a velocity
+  std::string outframe = "LSRK";
+  std::string veltype = "radio";   ///< radio or optical
+  double restfreq_hz = 0.0;        ///< 0: none given
+  bool linear = false;             ///< interpolation: nearest (false) or linear
+  bool perchanweightdensity = true;
+  bool common_beam = false;        ///< restoringbeam = 'common'
+};
+
 struct ImagingSettings {
   std::vector<std::string> vis;
   std::string datacolumn = "corrected";
@@ -53,6 +65,7 @@ struct ImagingSettings {
   SaveModel savemodel = SaveModel::None;
   double max_memory_bytes = 0.0;         ///< per rank; 0 = no limit (keep all data in memory)
   std::optional<int> threads;
+  CubeSettings cube;
 };
 
 const std::vector<KeySpec>& imageKeys();
@@ -61,5 +74,9 @@ ImagingSettings imagingSettingsFrom(const Config& config);
 /// The keys of deconvolution, masks, restoring and outputs (deconvolution_keys.cpp).
 const std::vector<KeySpec>& deconvolutionKeys();
 void readDeconvolutionSettings(const Config& config, ImagingSettings& settings);
+
+/// The keys of specmode='cube' (cube_keys.cpp).
+const std::vector<KeySpec>& cubeKeys();
+void readCubeSettings(const Config& config, ImagingSettings& settings);
 
 }  // namespace ptclean::imager

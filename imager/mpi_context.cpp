@@ -117,6 +117,24 @@ bool MpiContext::receive(int& source, int& tag, std::string& text, bool wait) co
   return true;
 }
 
+std::vector<double> MpiContext::gatherToRoot(std::span<const double> mine) const {
+  if (size_ == 1) return std::vector<double>(mine.begin(), mine.end());
+  int count = int(mine.size());
+  std::vector<int> counts(isRoot() ? size_ : 0), offsets(isRoot() ? size_ : 0);
+  MPI_Gather(&count, 1, MPI_INT, counts.data(), 1, MPI_INT, 0, MPI_COMM_WORLD);
+  std::vector<double> all;
+  if (isRoot()) {
+    std::size_t total = 0;
+    for (int r = 0; r < size_; ++r) {
+      offsets[r] = int(total);
+      total += std::size_t(counts[r]);
+    }
+    all.resize(total);
+  }
+  MPI_Gatherv(mine.data(), count, MPI_DOUBLE, all.data(), counts.data(), offsets.data(), MPI_DOUBLE, 0, MPI_COMM_WORLD);
+  return all;
+}
+
 void MpiContext::abort(int code) const {
   int initialised = 0;
   MPI_Initialized(&initialised);

@@ -9,6 +9,7 @@
 #include <span>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace ptclean::imager {
 
@@ -23,6 +24,8 @@ class MpiContext {
   /// With this set to 1 in the environment the process is one rank without MPI (batch jobs).
   static constexpr const char* kSingleProcessVariable = "PTCLEAN_SINGLE_PROCESS";
   MpiContext(int& argc, char**& argv);
+  /// One process on its own, without MPI: every collective is a no-op (a cube's channels).
+  MpiContext() = default;
   ~MpiContext();
   MpiContext(const MpiContext&) = delete;
   MpiContext& operator=(const MpiContext&) = delete;
@@ -43,6 +46,9 @@ class MpiContext {
   void send(int destination, int tag, const std::string& text) const;
   /// The next message from any rank: waits when `wait`, else returns false when none is there.
   bool receive(int& source, int& tag, std::string& text, bool wait) const;
+  /// Values from every rank to rank 0, in rank order (a cube's planes); `mine` may differ in
+  /// length from rank to rank. Returns the concatenation on rank 0, nothing elsewhere.
+  std::vector<double> gatherToRoot(std::span<const double> mine) const;
 
   /// Ends every rank at once (after an error that other ranks may not reach a collective for).
   [[noreturn]] void abort(int code) const;

@@ -186,6 +186,7 @@ MsSummary MsReader::summary() const {
   casacore::ScalarColumn<casacore::Double> time(impl_->selected, "TIME");
   auto times = time.getColumn();
   summary.start_time_mjd_s = times.empty() ? 0.0 : casacore::min(times);
+  summary.end_time_mjd_s = times.empty() ? 0.0 : casacore::max(times);
   casacore::ScalarColumn<casacore::Int> field(impl_->selected, "FIELD_ID");
   auto ids = field.getColumn();
   casacore::MSFieldColumns fields(ms.field());
@@ -199,10 +200,16 @@ MsSummary MsReader::summary() const {
   summary.min_freq_hz = 1e300;
   for (int d : dds) {
     const int spw = dd_cols.spectralWindowId()(d);
-    casacore::Vector<double> freqs(spw_cols.chanFreq()(spw));
+    casacore::Vector<double> freqs(spw_cols.chanFreq()(spw)), widths(spw_cols.chanWidth()(spw));
+    auto& spw_freqs = summary.spw_freq_hz[spw];
+    auto& spw_widths = summary.spw_width_hz[spw];
+    spw_freqs.clear();
+    spw_widths.clear();
     for (int c : impl_->channelsOf(spw)) {
       summary.min_freq_hz = std::min(summary.min_freq_hz, freqs[c]);
       summary.max_freq_hz = std::max(summary.max_freq_hz, freqs[c]);
+      spw_freqs.push_back(freqs[c]);
+      spw_widths.push_back(std::abs(widths[c]));
     }
     summary.feeds = parallelHands(pol_cols.corrType()(dd_cols.polarizationId()(d)), impl_->correlations).feeds;
   }
@@ -223,7 +230,7 @@ struct MainColumns {
   MainColumns(const casacore::Table& table, const std::string& data_column, bool has_spectrum)
       : data(table, data_column), flag(table, "FLAG"), weight(table, "WEIGHT"), uvw(table, "UVW"),
         flag_row(table, "FLAG_ROW"), ant1(table, "ANTENNA1"), ant2(table, "ANTENNA2"),
-        field(table, "FIELD_ID"), dd(table, "DATA_DESC_ID") {
+        field(table, "FIELD_ID"), dd(table, "DATA_DESC_ID"), time(table, "TIME") {
     if (has_spectrum && table.nrow() > 0) {
       spectrum.emplace(table, "WEIGHT_SPECTRUM");
       if (!spectrum->isDefined(0)) spectrum.reset();
@@ -235,6 +242,7 @@ struct MainColumns {
   casacore::ArrayColumn<casacore::Double> uvw;
   casacore::ScalarColumn<casacore::Bool> flag_row;
   casacore::ScalarColumn<casacore::Int> ant1, ant2, field, dd;
+  casacore::ScalarColumn<casacore::Double> time;
   std::optional<casacore::ArrayColumn<casacore::Float>> spectrum;
   // Buffers reused from chunk to chunk: a fresh multi-MiB array per chunk would be page-faulted
   // in anew each time.
@@ -288,6 +296,7 @@ std::vector<SpwBlock> MsReader::readStokesI(std::size_t begin, std::size_t end, 
     setup.block->uvw_m.reserve(3 * (end - begin));
     setup.block->ms_row.reserve(end - begin);
     setup.block->rotation_w_m.reserve(end - begin);
+    setup.block->time_s.reserve(end - begin);
     setup.block->vis.reserve((end - begin) * setup.chans.size());
     setup.block->weight.reserve((end - begin) * setup.chans.size());
     return setups.emplace(dd, std::move(setup)).first->second;
@@ -310,6 +319,7 @@ std::vector<SpwBlock> MsReader::readStokesI(std::size_t begin, std::size_t end, 
     auto ant1 = columns.ant1.getColumnRange(rows_slice), ant2 = columns.ant2.getColumnRange(rows_slice);
     auto field_ids = columns.field.getColumnRange(rows_slice);
     auto dds = columns.dd.getColumnRange(rows_slice);
+    auto row_times = columns.time.getColumnRange(rows_slice);
     if (columns.spectrum) readInto(*columns.spectrum, rows_slice, columns.spectrum_buffer);
     const auto& spectrum = columns.spectrum_buffer;
     const std::size_t ncorr = data.shape()[0], nchan = data.shape()[1];
@@ -329,6 +339,7 @@ std::vector<SpwBlock> MsReader::readStokesI(std::size_t begin, std::size_t end, 
       block.uvw_m.insert(block.uvw_m.end(), rotated, rotated + 3);
       block.ms_row.push_back(ms_rows[start + r]);
       block.rotation_w_m.push_back(dw);
+      block.time_s.push_back(row_times[r]);
       const int q_index = hands.q < 0 ? hands.p : hands.q;
       for (std::size_t k = 0; k < setup.chans.size(); ++k) {
         const std::size_t c = std::size_t(setup.chans[k]);

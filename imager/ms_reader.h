@@ -13,6 +13,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -42,6 +43,7 @@ struct SpwBlock {
   std::vector<float> weight;                 ///< rows x channels, 0 = flagged
   std::vector<std::uint64_t> ms_row;         ///< each row's number in the MS (for writing back)
   std::vector<double> rotation_w_m;          ///< each row's phase-rotation w shift, undone when writing
+  std::vector<double> time_s;                ///< each row's TIME (MJD seconds, UTC), for frame conversion
   std::size_t rows() const { return uvw_m.size() / 3; }
 };
 
@@ -50,6 +52,9 @@ struct MsSummary {
   std::string field_name;
   double start_time_mjd_s = 0.0;
   double min_freq_hz = 0.0, max_freq_hz = 0.0;  ///< over the selected channels
+  double end_time_mjd_s = 0.0;
+  /// Per selected spw: the selected channels' frequencies and widths (Hz, as stored).
+  std::map<int, std::vector<double>> spw_freq_hz, spw_width_hz;
   std::string feeds;                              ///< "circular", "linear" or "single"
 };
 

@@ -106,7 +106,7 @@ std::vector<KeySpec> simulateKeys() {
       {"autocorrelations", K::Bool, "false", "also write ANTENNA1 == ANTENNA2 rows"},
       {"weight_spectrum", K::Bool, "true", "write WEIGHT_SPECTRUM (false: only WEIGHT)"},
       {"sources", K::Any, "[{type = \"point\", l = 0.0, m = 0.0, flux = 1.0}]",
-       "sky: [{type=\"point\"|\"gaussian\", ra/dec or l/m (arcsec), flux, spix, reffreq, major, "
+       "sky: [{type=\"point\"|\"gaussian\", ra/dec or l/m (arcsec), flux, spix, reffreq, line_freq, line_fwhm, major, "
        "minor, pa}]"},
   };
 }

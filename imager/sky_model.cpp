@@ -99,12 +99,12 @@ std::vector<SkySource> parseSources(const std::string& toml_text, const Directio
     const toml::table* t = (*list)[i].as_table();
     if (!t) throw ConfigError(where + ": expected an inline table {type=..., flux=...}");
     for (const auto& [key, value] : *t) {
-      static const char* known[] = {"type", "ra",      "dec",   "l",     "m", "flux",
-                                    "spix", "reffreq", "major", "minor", "pa"};
+      static const char* known[] = {"type", "ra",      "dec",   "l",     "m",  "flux",      "spix",
+                                    "reffreq", "major", "minor", "pa", "line_freq", "line_fwhm"};
       if (std::find(std::begin(known), std::end(known), key.str()) == std::end(known)) {
         throw ConfigError(
             where + "." + std::string(key.str()) +
-            ": unknown field (type, ra, dec, l, m, flux, spix, reffreq, major, minor, pa)");
+            ": unknown field (type, ra, dec, l, m, flux, spix, reffreq, major, minor, pa, line_freq, line_fwhm)");
       }
     }
     SkySource s;
@@ -144,6 +144,14 @@ std::vector<SkySource> parseSources(const std::string& toml_text, const Directio
       s.ref_freq_hz = parseFrequency(*f, where + ".reffreq");
     if (auto f = (*t)["reffreq"].value<double>()) s.ref_freq_hz = *f;
     if (!(s.ref_freq_hz > 0)) throw ConfigError(where + ".reffreq: must be > 0");
+    auto frequency = [&](const char* key) {
+      if (auto f = (*t)[key].value<std::string>()) return parseFrequency(*f, where + "." + key);
+      return (*t)[key].value<double>().value_or(0.0);
+    };
+    s.line_freq_hz = frequency("line_freq");
+    s.line_fwhm_hz = frequency("line_fwhm");
+    if ((s.line_freq_hz > 0) != (s.line_fwhm_hz > 0))
+      throw ConfigError(where + ": a spectral line needs both line_freq and line_fwhm (> 0)");
     if (s.type == SkySource::Type::Gaussian) {
       if (!t->contains("major")) throw ConfigError(where + ".major: missing (FWHM of a gaussian)");
       s.major_rad = tomlAngle(*t->get("major"), where + ".major", "arcsec");
@@ -185,13 +193,20 @@ FieldSky prepareSky(const std::vector<SkySource>& sources, const Direction& cent
   return sky;
 }
 
+double sourceFlux(const SkySource& source, double freq_hz) {
+  if (source.line_fwhm_hz > 0.0) {
+    const double x = (freq_hz - source.line_freq_hz) / source.line_fwhm_hz;
+    return source.flux_jy * std::exp(-4.0 * std::log(2.0) * x * x);
+  }
+  return source.flux_jy * std::pow(freq_hz / source.ref_freq_hz, source.spix);
+}
+
 std::vector<double> channelFluxes(const std::vector<SkySource>& sources,
                                   const std::vector<double>& freqs_hz) {
   std::vector<double> out(sources.size() * freqs_hz.size());
   for (std::size_t s = 0; s < sources.size(); ++s) {
     for (std::size_t ch = 0; ch < freqs_hz.size(); ++ch) {
-      out[s * freqs_hz.size() + ch] =
-          sources[s].flux_jy * std::pow(freqs_hz[ch] / sources[s].ref_freq_hz, sources[s].spix);
+      out[s * freqs_hz.size() + ch] = sourceFlux(sources[s], freqs_hz[ch]);
     }
   }
   return out;

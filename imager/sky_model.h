@@ -46,12 +46,18 @@ struct SkySource {
   double major_rad = 0.0;  ///< Gaussian FWHM, major axis
   double minor_rad = 0.0;  ///< Gaussian FWHM, minor axis
   double pa_rad = 0.0;     ///< position angle of the major axis, north through east
+  /// A spectral line instead of a power law: S(f) = flux * exp(-4 ln2 ((f - line_freq) / line_fwhm)^2).
+  double line_freq_hz = 0.0, line_fwhm_hz = 0.0;
 };
+
+/// A source's Stokes I flux density at `freq_hz` (power law, or the line's Gaussian profile).
+double sourceFlux(const SkySource& source, double freq_hz);
 
 /// Parses the `sources` key: a TOML array of inline tables, given as TOML text. Each table has
 /// type ("point" | "gaussian"), either ra+dec (angle strings) or l+m (arcsec offsets from
 /// `centre`, direction cosines), flux (Jy), and optionally spix, reffreq (default
-/// `default_ref_freq_hz`), major, minor, pa (angle strings or arcsec / deg numbers).
+/// `default_ref_freq_hz`), major, minor, pa (angle strings or arcsec / deg numbers), and for a
+/// spectral line line_freq and line_fwhm (frequency strings or Hz; flux is then the line's peak).
 /// Throws ConfigError naming "sources[i].field".
 std::vector<SkySource> parseSources(const std::string& toml_text, const Direction& centre,
                                     double default_ref_freq_hz);

@@ -16,6 +16,17 @@ constexpr double kBytesPerRow = 24 + 8 + 8;
 
 }  // namespace
 
+namespace {
+const std::vector<std::unique_ptr<MsReader>> kNoReaders;
+}  // namespace
+
+VisibilitySource::VisibilitySource(std::vector<SpwBlock> blocks) : readers_(kNoReaders), resident_(std::move(blocks)) {
+  for (const auto& block : resident_) {
+    samples_ += block.vis.size();
+    needed_bytes_ += double(block.vis.size()) * kBytesPerSample + double(block.rows()) * kBytesPerRow;
+  }
+}
+
 VisibilitySource::VisibilitySource(const std::vector<std::unique_ptr<MsReader>>& readers,
                                    std::vector<RowShare> shares, PhaseCentre centre, double max_memory_bytes)
     : readers_(readers), centre_(centre) {

@@ -28,6 +28,8 @@ class VisibilitySource {
   /// Decides between memory and streaming from the share's size; in memory, reads it all now.
   VisibilitySource(const std::vector<std::unique_ptr<MsReader>>& readers, std::vector<RowShare> shares,
                    PhaseCentre centre, double max_memory_bytes);
+  /// Blocks already in memory (one channel of a cube): kept as they are, never streamed.
+  explicit VisibilitySource(std::vector<SpwBlock> blocks);
   ~VisibilitySource();
 
   bool streaming() const { return streaming_; }

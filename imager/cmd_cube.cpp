@@ -1,0 +1,243 @@
+// specmode='cube': output channels dealt out to the ranks in balanced blocks; each rank reads
+// only the data channels that reach its block, and runs whole major and minor cycles for each
+// of its channels on its own (its threads, no reductions). Rank 0 gathers the planes and writes
+// the cubes: one writer, so that a cube is written all or nothing under its final name, as the
+// mfs images are.
+#include <algorithm>
+#include <filesystem>
+#include <map>
+#include <numbers>
+
+#include "commands.h"
+#include "cube_layout.h"
+#include "image_result.h"
+#include "image_writer.h"
+#include "interrupts.h"
+#include "log.h"
+#include "mpi_context.h"
+#include "multi_ms.h"
+#include "plane_imaging.h"
+#include "ptclean/deconvolution/restore.h"
+#include "ptclean/gridding/stopwatch.h"
+#include "run_timings.h"
+#include "spectral_frame.h"
+
+namespace ptclean::imager {
+
+namespace {
+
+constexpr double kArcsec = 180.0 * 3600.0 / std::numbers::pi;
+
+/// Everything one channel sends to rank 0, flattened: four images, then beam, sum of weights,
+/// iterations and major cycles.
+constexpr std::size_t kPlaneImages = 4, kPlaneFacts = 6;
+
+std::vector<std::unique_ptr<MsReader>> openReaders(const ImagingSettings& settings, const MsSelectionKeys& selection,
+                                                   bool allow_empty) {
+  std::vector<std::unique_ptr<MsReader>> readers;
+  for (const auto& path : settings.vis) {
+    const bool multi = isMultiMs(path);
+    for (const auto& part : multi ? subMsPaths(path) : std::vector<std::string>{path}) {
+      auto reader = std::make_unique<MsReader>(part, selection, settings.datacolumn, multi || allow_empty);
+      if (reader->selectedRows() > 0) readers.push_back(std::move(reader));
+    }
+  }
+  if (readers.empty() && !allow_empty) throw std::runtime_error("selection matches no data");
+  return readers;
+}
+
+/// The beam of largest area among the channels' (tclean's 'common' is the smallest beam that
+/// encloses them all; the largest one encloses them when they differ little, as over a cube).
+deconvolution::Beam largestBeam(const std::vector<deconvolution::Beam>& beams) {
+  deconvolution::Beam best;
+  for (const auto& b : beams)
+    if (b.major_rad * b.minor_rad > best.major_rad * best.minor_rad) best = b;
+  return best;
+}
+
+}  // namespace
+
+int runCubeImaging(const MpiContext& mpi, const ImagingSettings& settings, const std::string& config_dump,
+                   const ImageOptions& options, int threads) {
+  gridding::Stopwatch wall, timer;
+  RunTimings timings;
+  if (settings.savemodel == SaveModel::ModelColumn)
+    throw ConfigError("key 'savemodel': 'modelcolumn' is not supported with specmode='cube' yet");
+  std::unique_ptr<OutputSet> outputs;
+  collectively(mpi, [&] {
+    if (mpi.isRoot()) outputs = std::make_unique<OutputSet>(settings.imagename);
+  });
+
+  std::vector<std::unique_ptr<MsReader>> all_readers;
+  PhaseCentre centre;
+  MsSummary summary;
+  std::unique_ptr<FrameConversion> conversion;
+  CubeLayout layout;
+  collectively(mpi, [&] {
+    all_readers = openReaders(settings, settings.selection, false);
+    centre = settings.phasecenter.empty() ? all_readers[0]->defaultPhaseCentre()
+                                          : parsePhaseCentre(settings.phasecenter, settings.vis[0]);
+    summary = all_readers[0]->summary();
+    conversion = std::make_unique<FrameConversion>(all_readers[0]->path(), centre.ra_rad, centre.dec_rad,
+                                                   settings.cube.outframe);
+    layout = layCube(all_readers, settings.cube, *conversion, std::size_t(mpi.size()));
+  });
+  const CubeAxis& axis = layout.axis;
+  const auto [first, end] = layout.blocks[std::size_t(mpi.rank())];
+  spdlog::info("cube: {} channels of {:.6g} kHz from {:.9g} GHz ({}), {} interpolation; frame factor {:.9f} to {:.9f}",
+               axis.nchan, axis.width_hz / 1e3, axis.centre(0) / 1e9, settings.cube.outframe,
+               settings.cube.linear ? "linear" : "nearest", layout.factor_low, layout.factor_high);
+  for (std::size_t r = 0; r < layout.blocks.size(); ++r)
+    spdlog::info("cube: rank {} images channels {} to {}", r, layout.blocks[r].first,
+                 layout.blocks[r].second == 0 ? 0 : layout.blocks[r].second - 1);
+
+  // This rank's data: only the channels that reach its block (for a selection of whole spws).
+  std::vector<std::unique_ptr<MsReader>> readers;
+  std::unique_ptr<VisibilitySource> source;
+  collectively(mpi, [&] {
+    if (first >= end) return;
+    MsSelectionKeys mine = settings.selection;
+    const bool whole_spws = settings.selection.spw.find(':') == std::string::npos;
+    if (whole_spws) {
+      mine.spw = spwSelectionFor(summary, layout, first, end);
+      if (mine.spw.empty()) return;
+    } else if (mpi.isRoot()) {
+      spdlog::info("cube: the spw selection has channel ranges; every rank reads all of them");
+    }
+    readers = openReaders(settings, mine, true);
+    std::vector<RowShare> shares;
+    for (std::size_t m = 0; m < readers.size(); ++m) shares.push_back({m, 0, readers[m]->selectedRows()});
+    source = std::make_unique<VisibilitySource>(readers, shares, centre, settings.max_memory_bytes);
+  });
+  all_readers.clear();
+  const double read_seconds = timer.lap();
+  timings.add(Phase::Read, read_seconds);
+  timings.count(Work::Samples, source ? double(source->samples()) : 0.0);
+  spdlog::info("cube: read {} samples for channels {} to {} in {:.2f} s{}", source ? source->samples() : 0, first,
+               end == 0 ? 0 : end - 1, read_seconds, source && source->streaming() ? " (streaming)" : "");
+
+  // Each channel on its own: a single-process context, so that no collective waits on others.
+  const std::size_t pixels = settings.nx * settings.ny;
+  const MpiContext alone;
+  std::vector<double> mine;
+  mine.reserve((end - first) * (kPlaneImages * pixels + kPlaneFacts));
+  collectively(mpi, [&] {
+    gridding::Gridder gridder({settings.nx, settings.ny, settings.cell_x_rad, settings.cell_y_rad},
+                              {settings.gridder_accuracy, settings.w_correction, threads});
+    for (std::size_t k = first; k < end; ++k) {
+      throwIfInterrupted("while imaging channel " + std::to_string(k));
+      std::vector<SpwBlock> blocks;
+      if (source)
+        source->forEachChunk([&](std::vector<SpwBlock>& chunk) {
+          blocks.push_back(planeBlock(chunk, axis, k, settings.cube.linear,
+                                      [&](double t) { return conversion->factor(t); }));
+        });
+      const bool any = std::any_of(blocks.begin(), blocks.end(), [](const SpwBlock& b) {
+        return std::any_of(b.weight.begin(), b.weight.end(), [](float w) { return w > 0.0f; });
+      });
+      if (!any) {
+        spdlog::warn("cube: channel {} ({:.9g} GHz) has no data; its planes are blank", k, axis.centre(k) / 1e9);
+        mine.insert(mine.end(), kPlaneImages * pixels + kPlaneFacts, 0.0);
+        continue;
+      }
+      VisibilitySource plane_source(std::move(blocks));
+      const std::string label = "channel " + std::to_string(k) + ": ";
+      PlaneImages plane = imagePlane(alone, gridder, plane_source, settings, centre, threads, timings, label);
+      for (const auto* image : {&plane.psf, &plane.residual, &plane.model, &plane.restored})
+        mine.insert(mine.end(), image->begin(), image->end());
+      mine.insert(mine.end(), {plane.beam.major_rad, plane.beam.minor_rad, plane.beam.pa_rad, plane.sum_weights,
+                               double(plane.clean.iterations), double(plane.clean.major_cycles)});
+    }
+  });
+  timer.lap();
+  std::vector<double> all = mpi.gatherToRoot(mine);
+  mine = {};
+  timings.add(Phase::Reduce, timer.lap());
+
+  ImageResult result;
+  collectively(mpi, [&] {
+    if (!mpi.isRoot()) return;
+    const std::size_t n = axis.nchan, stride = kPlaneImages * pixels + kPlaneFacts;
+    std::vector<double> psf(n * pixels), residual(n * pixels), model(n * pixels), restored(n * pixels), sumwt(n);
+    std::vector<deconvolution::Beam> beams(n);
+    for (std::size_t k = 0; k < n; ++k) {
+      const double* plane = all.data() + k * stride;
+      std::copy_n(plane, pixels, psf.begin() + std::ptrdiff_t(k * pixels));
+      std::copy_n(plane + pixels, pixels, residual.begin() + std::ptrdiff_t(k * pixels));
+      std::copy_n(plane + 2 * pixels, pixels, model.begin() + std::ptrdiff_t(k * pixels));
+      std::copy_n(plane + 3 * pixels, pixels, restored.begin() + std::ptrdiff_t(k * pixels));
+      const double* facts = plane + kPlaneImages * pixels;
+      beams[k] = {facts[0], facts[1], facts[2]};
+      sumwt[k] = facts[3];
+      result.iterations += long(facts[4]);
+      result.major_cycles = std::max(result.major_cycles, long(facts[5]));
+    }
+    all = {};
+    std::optional<deconvolution::Beam> common;
+    if (settings.cube.common_beam) {
+      common = largestBeam(beams);
+      spdlog::info("cube: common restoring beam {:.4g}\" x {:.4g}\" pa {:.2f} deg (the largest channel beam)",
+                   common->major_rad * kArcsec, common->minor_rad * kArcsec, common->pa_rad * 180.0 / std::numbers::pi);
+      for (std::size_t k = 0; k < n; ++k) {
+        if (sumwt[k] <= 0.0) continue;
+        const std::span<const double> m(model.data() + k * pixels, pixels), r(residual.data() + k * pixels, pixels);
+        auto plane = deconvolution::restore(m, r, settings.nx, settings.ny, settings.cell_x_rad, settings.cell_y_rad,
+                                            *common, threads);
+        std::copy(plane.begin(), plane.end(), restored.begin() + std::ptrdiff_t(k * pixels));
+      }
+    }
+
+    ImageMetadata meta;
+    meta.nx = settings.nx;
+    meta.ny = settings.ny;
+    meta.cell_x_rad = settings.cell_x_rad;
+    meta.cell_y_rad = settings.cell_y_rad;
+    meta.ra_rad = centre.ra_rad;
+    meta.dec_rad = centre.dec_rad;
+    meta.nchan = n;
+    meta.ref_freq_hz = axis.centre(0);
+    meta.channel_width_hz = axis.width_hz;
+    meta.spectral_frame = settings.cube.outframe;
+    meta.rest_freq_hz = settings.cube.restfreq_hz;
+    meta.telescope = summary.telescope;
+    meta.object = summary.field_name;
+    meta.obs_time_mjd_s = summary.start_time_mjd_s;
+    if (common)
+      meta.beam = *common;
+    else
+      meta.channel_beams = beams;
+    std::istringstream lines(config_dump);
+    for (std::string line; std::getline(lines, line);) meta.history.push_back("ptclean image: " + line);
+    ImageMetadata flat = meta;  // the model and sumwt carry no beam
+    flat.units = "Jy/pixel";
+    flat.beam.reset();
+    flat.channel_beams.clear();
+    outputs->add("psf", meta, psf);
+    outputs->add("residual", meta, residual);
+    outputs->add("image", meta, restored);
+    outputs->add("model", flat, model);
+    ImageMetadata sumwt_meta = flat;
+    sumwt_meta.nx = sumwt_meta.ny = 1;
+    sumwt_meta.units = "";
+    outputs->add("sumwt", sumwt_meta, sumwt);
+    throwIfInterrupted("while writing the images");
+    result = summariseImages(restored, residual, model, common ? *common : beams[n / 2]);
+    result.stop_reason = settings.niter > 0 ? "per channel (see the log)" : "niter = 0";
+    result.outputs = outputs->commit();
+    const double write_seconds = timer.lap();
+    timings.add(Phase::Write, write_seconds);
+    spdlog::info("cube written in {:.2f} s:", write_seconds);
+    for (const auto& path : result.outputs) spdlog::info("  {}", path);
+  });
+  const double wall_seconds = wall.lap();
+  collectively(mpi, [&] { timings.write(mpi, options.timings_file, threads, wall_seconds); });
+  collectively(mpi, [&] {
+    if (!mpi.isRoot() || options.result_file.empty()) return;
+    for (int p = 0; p < int(Phase::Count); ++p) result.phases[phaseName(Phase(p))] = timings.get(Phase(p));
+    result.wall = wall_seconds;
+    writeImageResult(result, options.result_file);
+  });
+  return 0;
+}
+
+}  // namespace ptclean::imager
