@@ -75,7 +75,8 @@ FitsImage readFits(const std::string& path) {
   fits_get_img_size(file, 4, axes, &status);
   image.nx = axes[0];
   image.ny = axes[1];
-  image.pixels.resize(size_t(image.nx * image.ny));
+  image.planes = axes[2] * axes[3];
+  image.pixels.resize(size_t(image.nx * image.ny * image.planes));
   long first[4] = {1, 1, 1, 1};
   fits_read_pix(file, TDOUBLE, first, LONGLONG(image.pixels.size()), nullptr, image.pixels.data(), nullptr, &status);
   char text[FLEN_VALUE];

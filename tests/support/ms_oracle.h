@@ -18,10 +18,11 @@ struct OracleSpw {
 
 std::vector<OracleSpw> readStokesIOracle(const std::string& ms_path, const std::string& column);
 
-/// A FITS image's pixels (first plane) and the WCS keys the tests need.
+/// A FITS image's pixels (every plane: the channels of a cube) and the WCS keys the tests need.
 struct FitsImage {
   long nx = 0, ny = 0;
-  std::vector<double> pixels;  ///< FITS order
+  long planes = 1;             ///< NAXIS3 x NAXIS4
+  std::vector<double> pixels;  ///< FITS order, plane after plane
   double crval1 = 0, crval2 = 0, cdelt1 = 0, cdelt2 = 0, crpix1 = 0, crpix2 = 0;
   std::string ctype1, ctype2, bunit;
   double bmaj = 0, bmin = 0, bpa = 0;
