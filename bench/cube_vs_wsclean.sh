@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Cube imaging on 2 cores: ptclean specmode='cube' as 2 ranks x 1 thread and as 1 rank x 2
 # threads, against `wsclean -channels-out 16 -j 2` on the same MS and channels (TOPO, as WSClean
-# images them), alternating, in one run; once for the dirty cube (niter 0) and once with CLEAN
+# images them), both with w-correction (ptclean wproject, WSClean's default w-stacking), alternating, in one run; once for the dirty cube (niter 0) and once with CLEAN
 # (500 components per channel at most, stopping at 3 sigma). Prints medians and ratios.
 #
 #   bash bench/cube_vs_wsclean.sh [--runs 3] [--workdir /tmp/ptclean-cube-bench]
@@ -34,7 +34,7 @@ median() { sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2
 seconds() { local start end; start=$(date +%s.%N); "$@" >/dev/null 2>&1; end=$(date +%s.%N); awk -v a="$start" -v b="$end" 'BEGIN {print b - a}'; }
 
 for niter in 0 500; do
-  common=(image --set vis="$ms" --set specmode=cube --set outframe=TOPO --set imsize=512 --set cell=4arcsec
+  common=(image --set vis="$ms" --set specmode=cube --set outframe=TOPO --set imsize=512 --set cell=4arcsec --set gridder=wproject
           --set datacolumn=data --set niter=$niter --set nsigma=3 --set gain=0.1)
   ws=(wsclean -quiet -j 2 -channels-out 16 -size 512 512 -scale 4asec -data-column DATA -pol I -niter $niter
       -gain 0.1 -mgain 0.8 -auto-threshold 3)

@@ -84,7 +84,7 @@ int runCubeImaging(const MpiContext& mpi, const ImagingSettings& settings, const
   });
   const CubeAxis& axis = layout.axis;
   const auto [first, end] = layout.blocks[std::size_t(mpi.rank())];
-  spdlog::info("cube: {} channels of {:.6g} kHz from {:.9g} GHz ({}), {} interpolation; frame factor {:.9f} to {:.9f}",
+  spdlog::info("cube: {} channels of {:.6g} kHz from {:.9g} GHz ({}), {} interpolation; frame factor {:.12f} to {:.12f}",
                axis.nchan, axis.width_hz / 1e3, axis.centre(0) / 1e9, settings.cube.outframe,
                settings.cube.linear ? "linear" : "nearest", layout.factor_low, layout.factor_high);
   for (std::size_t r = 0; r < layout.blocks.size(); ++r)
