@@ -3,6 +3,8 @@
 // of its channels on its own (its threads, no reductions). Rank 0 gathers the planes and writes
 // the cubes: one writer, so that a cube is written all or nothing under its final name, as the
 // mfs images are.
+#include <sys/resource.h>
+
 #include <algorithm>
 #include <filesystem>
 #include <map>
@@ -46,6 +48,12 @@ std::vector<std::unique_ptr<MsReader>> openReaders(const ImagingSettings& settin
   return readers;
 }
 
+double peakResidentMiB() {
+  struct rusage usage {};
+  getrusage(RUSAGE_SELF, &usage);
+  return double(usage.ru_maxrss) / 1024.0;  // kilobytes on Linux
+}
+
 /// The beam of largest area among the channels' (tclean's 'common' is the smallest beam that
 /// encloses them all; the largest one encloses them when they differ little, as over a cube).
 deconvolution::Beam largestBeam(const std::vector<deconvolution::Beam>& beams) {
@@ -78,6 +86,14 @@ int runCubeImaging(const MpiContext& mpi, const ImagingSettings& settings, const
     centre = settings.phasecenter.empty() ? all_readers[0]->defaultPhaseCentre()
                                           : parsePhaseCentre(settings.phasecenter, settings.vis[0]);
     summary = all_readers[0]->summary();
+    // Every MS's (or Sub-MS's) spws, for the selections that read only some channels.
+    for (std::size_t m = 1; m < all_readers.size(); ++m) {
+      const MsSummary other = all_readers[m]->summary();
+      for (const auto& [spw, f] : other.spw_freq_hz) {
+        summary.spw_freq_hz.emplace(spw, f);
+        summary.spw_width_hz.emplace(spw, other.spw_width_hz.at(spw));
+      }
+    }
     conversion = std::make_unique<FrameConversion>(all_readers[0]->path(), centre.ra_rad, centre.dec_rad,
                                                    settings.cube.outframe);
     layout = layCube(all_readers, settings.cube, *conversion, std::size_t(mpi.size()));
@@ -91,64 +107,76 @@ int runCubeImaging(const MpiContext& mpi, const ImagingSettings& settings, const
     spdlog::info("cube: rank {} images channels {} to {}", r, layout.blocks[r].first,
                  layout.blocks[r].second == 0 ? 0 : layout.blocks[r].second - 1);
 
-  // This rank's data: only the channels that reach its block (for a selection of whole spws).
-  std::vector<std::unique_ptr<MsReader>> readers;
-  std::unique_ptr<VisibilitySource> source;
-  collectively(mpi, [&] {
-    if (first >= end) return;
-    MsSelectionKeys mine = settings.selection;
-    const bool whole_spws = settings.selection.spw.find(':') == std::string::npos;
-    if (whole_spws) {
-      mine.spw = spwSelectionFor(summary, layout, first, end);
-      if (mine.spw.empty()) return;
-    } else if (mpi.isRoot()) {
-      spdlog::info("cube: the spw selection has channel ranges; every rank reads all of them");
-    }
-    readers = openReaders(settings, mine, true);
-    std::vector<RowShare> shares;
-    for (std::size_t m = 0; m < readers.size(); ++m) shares.push_back({m, 0, readers[m]->selectedRows()});
-    source = std::make_unique<VisibilitySource>(readers, shares, centre, settings.max_memory_bytes);
-  });
+  // This rank's channels, in chunks whose data fit in max_memory; each chunk reads only the data
+  // channels that reach it (for a selection of whole spws) and is released before the next.
+  const auto chunks = channelChunks(layout, first, end, settings.max_memory_bytes);
+  if (chunks.size() > 1)
+    spdlog::info("cube: channels {} to {} in {} chunks to stay within max_memory {:.2f} GB", first, end - 1,
+                 chunks.size(), settings.max_memory_bytes / 1e9);
+  const bool whole_spws = settings.selection.spw.find(':') == std::string::npos;
+  if (!whole_spws && mpi.isRoot())
+    spdlog::info("cube: the spw selection has channel ranges; every rank reads all of them");
   all_readers.clear();
-  const double read_seconds = timer.lap();
-  timings.add(Phase::Read, read_seconds);
-  timings.count(Work::Samples, source ? double(source->samples()) : 0.0);
-  spdlog::info("cube: read {} samples for channels {} to {} in {:.2f} s{}", source ? source->samples() : 0, first,
-               end == 0 ? 0 : end - 1, read_seconds, source && source->streaming() ? " (streaming)" : "");
 
   // Each channel on its own: a single-process context, so that no collective waits on others.
   const std::size_t pixels = settings.nx * settings.ny;
   const MpiContext alone;
   std::vector<double> mine;
   mine.reserve((end - first) * (kPlaneImages * pixels + kPlaneFacts));
+  double samples_read = 0;
   collectively(mpi, [&] {
     gridding::Gridder gridder({settings.nx, settings.ny, settings.cell_x_rad, settings.cell_y_rad},
                               {settings.gridder_accuracy, settings.w_correction, threads});
-    for (std::size_t k = first; k < end; ++k) {
-      throwIfInterrupted("while imaging channel " + std::to_string(k));
-      std::vector<SpwBlock> blocks;
-      if (source)
-        source->forEachChunk([&](std::vector<SpwBlock>& chunk) {
-          blocks.push_back(planeBlock(chunk, axis, k, settings.cube.linear,
-                                      [&](double t) { return conversion->factor(t); }));
-        });
-      const bool any = std::any_of(blocks.begin(), blocks.end(), [](const SpwBlock& b) {
-        return std::any_of(b.weight.begin(), b.weight.end(), [](float w) { return w > 0.0f; });
-      });
-      if (!any) {
-        spdlog::warn("cube: channel {} ({:.9g} GHz) has no data; its planes are blank", k, axis.centre(k) / 1e9);
-        mine.insert(mine.end(), kPlaneImages * pixels + kPlaneFacts, 0.0);
-        continue;
+    for (const auto& [chunk_first, chunk_end] : chunks) {
+      timer.lap();
+      MsSelectionKeys selection = settings.selection;
+      if (whole_spws) selection.spw = spwSelectionFor(summary, layout, chunk_first, chunk_end);
+      std::vector<std::unique_ptr<MsReader>> readers;
+      std::unique_ptr<VisibilitySource> source;
+      if (!selection.spw.empty() || !whole_spws) {
+        readers = openReaders(settings, selection, true);
+        std::vector<RowShare> shares;
+        for (std::size_t m = 0; m < readers.size(); ++m) shares.push_back({m, 0, readers[m]->selectedRows()});
+        // In memory: the chunks were cut to fit max_memory.
+        source = std::make_unique<VisibilitySource>(readers, shares, centre, 0.0);
+        samples_read += double(source->samples());
       }
-      VisibilitySource plane_source(std::move(blocks));
-      const std::string label = "channel " + std::to_string(k) + ": ";
-      PlaneImages plane = imagePlane(alone, gridder, plane_source, settings, centre, threads, timings, label);
-      for (const auto* image : {&plane.psf, &plane.residual, &plane.model, &plane.restored})
-        mine.insert(mine.end(), image->begin(), image->end());
-      mine.insert(mine.end(), {plane.beam.major_rad, plane.beam.minor_rad, plane.beam.pa_rad, plane.sum_weights,
-                               double(plane.clean.iterations), double(plane.clean.major_cycles)});
+      const double read_seconds = timer.lap();
+      timings.add(Phase::Read, read_seconds);
+      spdlog::info("cube: read {} samples for channels {} to {} in {:.2f} s{}", source ? source->samples() : 0,
+                   chunk_first, chunk_end - 1, read_seconds, source && source->streaming() ? " (streaming)" : "");
+      auto factor = [&](double t) { return conversion->factor(t); };
+      std::vector<SpwBlock>* data = nullptr;
+      if (source) source->forEachChunk([&](std::vector<SpwBlock>& resident) { data = &resident; });
+      ChannelIndex index;
+      if (data && !settings.cube.linear) index = indexChannels(*data, axis, chunk_first, chunk_end, factor);
+      for (std::size_t k = chunk_first; k < chunk_end; ++k) {
+        throwIfInterrupted("while imaging channel " + std::to_string(k));
+        std::vector<SpwBlock> blocks;
+        if (data) blocks.push_back(planeBlock(*data, axis, k, settings.cube.linear, factor, &index));
+        const bool any = std::any_of(blocks.begin(), blocks.end(), [](const SpwBlock& b) {
+          return std::any_of(b.weight.begin(), b.weight.end(), [](float w) { return w > 0.0f; });
+        });
+        if (!any) {
+          spdlog::warn("cube: channel {} ({:.9g} GHz) has no data; its planes are blank", k, axis.centre(k) / 1e9);
+          mine.insert(mine.end(), kPlaneImages * pixels + kPlaneFacts, 0.0);
+          continue;
+        }
+        VisibilitySource plane_source(std::move(blocks));
+        const std::string label = "channel " + std::to_string(k) + ": ";
+        PlaneImages plane = imagePlane(alone, gridder, plane_source, settings, centre, threads, timings, label);
+        for (const auto* image : {&plane.psf, &plane.residual, &plane.model, &plane.restored})
+          mine.insert(mine.end(), image->begin(), image->end());
+        mine.insert(mine.end(), {plane.beam.major_rad, plane.beam.minor_rad, plane.beam.pa_rad, plane.sum_weights,
+                                 double(plane.clean.iterations), double(plane.clean.major_cycles)});
+      }
     }
   });
+  timings.count(Work::Samples, samples_read);
+  spdlog::log(mpi.isRoot() ? spdlog::level::info : spdlog::level::debug,
+              "cube: peak resident memory of rank {}: {:.0f} MiB{}", mpi.rank(), peakResidentMiB(),
+              settings.max_memory_bytes > 0 ? fmt::format(" (max_memory {:.0f} MiB)", settings.max_memory_bytes / 1048576.0)
+                                            : std::string());
   timer.lap();
   std::vector<double> all = mpi.gatherToRoot(mine);
   mine = {};

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "ptclean/partition/row_shares.h"
+#include "visibility_source.h"
 
 namespace ptclean::imager {
 
@@ -49,7 +50,30 @@ CubeLayout layCube(const std::vector<std::unique_ptr<MsReader>>& readers, const 
       }
   }
   for (const auto& block : partition::balancedBlocks(cost, ranks)) layout.blocks.emplace_back(block.begin, block.end);
+  layout.samples = cost;
   return layout;
+}
+
+std::vector<std::pair<std::size_t, std::size_t>> channelChunks(const CubeLayout& layout, std::size_t first,
+                                                               std::size_t end, double max_memory_bytes) {
+  if (first >= end) return {};
+  if (!(max_memory_bytes > 0.0)) return {{first, end}};
+  const double budget = 0.5 * max_memory_bytes;
+  std::vector<std::pair<std::size_t, std::size_t>> chunks;
+  std::size_t begin = first;
+  double bytes = 0.0;
+  for (std::size_t k = first; k < end; ++k) {
+    // A chunk also reads one channel of margin on each side (spwSelectionFor).
+    const double channel = double(layout.samples[k]) * VisibilitySource::kBytesPerSample;
+    if (k > begin && bytes + channel > budget) {
+      chunks.emplace_back(begin, k);
+      begin = k;
+      bytes = 0.0;
+    }
+    bytes += channel;
+  }
+  chunks.emplace_back(begin, end);
+  return chunks;
 }
 
 std::string spwSelectionFor(const MsSummary& summary, const CubeLayout& layout, std::size_t first, std::size_t end) {

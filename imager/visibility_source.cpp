@@ -8,11 +8,8 @@
 namespace ptclean::imager {
 namespace {
 
-// What a sample costs while it is kept: data and weight, the model's visibilities and the
-// residual ones of the major cycle, and the gridder's sorted item during a call.
-constexpr double kBytesPerSample = 8 + 4 + 8 + 8 + 40;
-// Per row: UVW, the MS row number and the phase-rotation shift.
-constexpr double kBytesPerRow = 24 + 8 + 8;
+constexpr double kBytesPerSample = VisibilitySource::kBytesPerSample;
+constexpr double kBytesPerRow = VisibilitySource::kBytesPerRow;
 
 }  // namespace
 

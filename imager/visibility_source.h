@@ -25,6 +25,11 @@ struct RowShare {
 
 class VisibilitySource {
  public:
+  /// What a sample costs while it is kept: data and weight, the model's visibilities and the
+  /// residual ones of the major cycle, and the gridder's sorted item during a call.
+  static constexpr double kBytesPerSample = 8 + 4 + 8 + 8 + 40;
+  /// Per row: UVW, the MS row number, the phase-rotation shift and the time.
+  static constexpr double kBytesPerRow = 24 + 8 + 8 + 8;
   /// Decides between memory and streaming from the share's size; in memory, reads it all now.
   VisibilitySource(const std::vector<std::unique_ptr<MsReader>>& readers, std::vector<RowShare> shares,
                    PhaseCentre centre, double max_memory_bytes);

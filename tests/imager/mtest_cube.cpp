@@ -161,3 +161,39 @@ TEST(Cube, LsrkAxisMatchesCasacoreMeasures) {
   EXPECT_LE(std::stod(check.output.substr(at + 9)), 1e-9) << check.output;
   EXPECT_NE(check.output.find("LSRK"), std::string::npos) << check.output;
 }
+
+TEST(Cube, MaxMemoryBelowTheCubesDataBoundsThePeakAndGivesTheSameCube) {
+  ptclean::testing::TempDir dir("cube_memory");
+  // 96 channels x 42120 rows: 4.0 M samples, about 275 MB as the imager keeps them.
+  const std::string ms = dir / "big.ms";
+  auto sim = runCommand(ptclean::testing::ptcleanBinary() + " simulate --set vis=" + ms +
+                        " --set nchan=96 --set nintegrations=120 --set noise=0.05");
+  ASSERT_EQ(sim.exit_code, 0) << sim.output;
+  const std::string args = " image --set vis=" + ms + " --set specmode=cube --set outframe=TOPO --set imsize=64" +
+                           " --set cell=30arcsec --set niter=0 --set datacolumn=data --set threads=1 --set imagename=";
+  auto peakOf = [](const std::string& log) {
+    const auto at = log.find("peak resident memory of rank 0: ");
+    return at == std::string::npos ? -1.0 : std::stod(log.substr(at + 32));
+  };
+  auto whole = runCommand(ptclean::testing::ptcleanBinary() + args + (dir / "whole"));
+  ASSERT_EQ(whole.exit_code, 0) << whole.output;
+  auto bounded = runCommand(ptclean::testing::ptcleanBinary() + args + (dir / "bounded") + " --set max_memory=200MB");
+  ASSERT_EQ(bounded.exit_code, 0) << bounded.output;
+  EXPECT_NE(bounded.output.find("in 3 chunks to stay within max_memory"), std::string::npos) << bounded.output;
+  const double limit_mib = 200e6 / 1048576.0, whole_peak = peakOf(whole.output), bounded_peak = peakOf(bounded.output);
+  std::printf("peak resident memory: %.0f MiB without a limit, %.0f MiB with max_memory %.0f MiB\n", whole_peak,
+              bounded_peak, limit_mib);
+  EXPECT_GT(whole_peak, limit_mib) << "the unlimited run must need more than the limit for the test to mean anything";
+  EXPECT_GT(bounded_peak, 0);
+  EXPECT_LT(bounded_peak, limit_mib);
+  const auto a = ptclean::testing::readFits(dir / "whole.residual.fits"),
+             b = ptclean::testing::readFits(dir / "bounded.residual.fits");
+  ASSERT_EQ(a.pixels.size(), b.pixels.size());
+  ASSERT_EQ(a.planes, 96);
+  double peak = 0, worst = 0;
+  for (std::size_t i = 0; i < a.pixels.size(); ++i) {
+    peak = std::max(peak, std::abs(a.pixels[i]));
+    worst = std::max(worst, std::abs(a.pixels[i] - b.pixels[i]));
+  }
+  EXPECT_LE(worst / peak, 1e-6);
+}
