@@ -19,6 +19,7 @@
 #include "mpi_context.h"
 #include "multi_ms.h"
 #include "plane_imaging.h"
+#include "primary_beam_outputs.h"
 #include "ptclean/deconvolution/restore.h"
 #include "ptclean/gridding/stopwatch.h"
 #include "run_timings.h"
@@ -243,6 +244,9 @@ int runCubeImaging(const MpiContext& mpi, const ImagingSettings& settings, const
     outputs->add("psf", meta, psf);
     outputs->add("residual", meta, residual);
     outputs->add("image", meta, restored);
+    std::vector<double> freqs(n);
+    for (std::size_t k = 0; k < n; ++k) freqs[k] = axis.centre(k);
+    addPrimaryBeamOutputs(*outputs, meta, freqs, restored, settings, summary);
     outputs->add("model", flat, model);
     ImageMetadata sumwt_meta = flat;
     sumwt_meta.nx = sumwt_meta.ny = 1;

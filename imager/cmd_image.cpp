@@ -17,6 +17,7 @@
 #include "interrupts.h"
 #include "major_cycles.h"
 #include "plane_imaging.h"
+#include "primary_beam_outputs.h"
 #include "image_result.h"
 #include "run_timings.h"
 #include "mpi_context.h"
@@ -232,6 +233,7 @@ int runImageCommand(const MpiContext& mpi, const std::string& config_file,
     outputs->add("residual", meta, dirty);
     outputs->add("image", meta, restored);  // with niter = 0, the residual
     outputs->add("model", model_meta, model);
+    addPrimaryBeamOutputs(*outputs, meta, {meta.ref_freq_hz}, restored, settings, summary);
     if (mask && mask->active()) {
       ImageMetadata mask_meta = model_meta;
       mask_meta.units = "";

@@ -62,6 +62,9 @@ const std::vector<KeySpec>& deconvolutionKeys() {
       {"minpercentchange", KeyType::Double, "-1.0", "auto-multithresh: stop updating once the mask changes by less (%; -1: never stop)"},
       {"fastnoise", KeyType::Bool, "true", "auto-multithresh: rms from the whole residual"},
       {"savemodel", KeyType::String, "'none'", "none or modelcolumn (write MODEL_DATA after the last cycle)"},
+      {"pblimit", KeyType::Double, "0.2", "primary-beam level below which .image.pbcor is blank (NaN)"},
+      {"pbcor", KeyType::Bool, "false", "also write <imagename>.image.pbcor: the image divided by the primary beam"},
+      {"pbmodel", KeyType::String, "'auto'", "primary beam of <imagename>.pb: auto (alma for ALMA, else airy), airy (dish from ANTENNA) or alma"},
       {"max_memory", KeyType::Any, "0", "visibility memory per rank, '8GB' or a number of GB; beyond it, stream from the MS (0: no limit)"},
   };
   return keys;
@@ -142,6 +145,12 @@ void readDeconvolutionSettings(const Config& config, ImagingSettings& s) {
     throw ConfigError(error.what());  // names the key
   }
 
+  s.pblimit = config.real("pblimit");
+  if (!(s.pblimit > 0.0 && s.pblimit < 1.0)) throw ConfigError("key 'pblimit' must be in (0, 1)");
+  s.pbcor = config.boolean("pbcor");
+  s.pbmodel = config.string("pbmodel");
+  if (s.pbmodel != "auto" && s.pbmodel != "airy" && s.pbmodel != "alma")
+    throw ConfigError("key 'pbmodel': '" + s.pbmodel + "' must be auto, airy or alma");
   const std::string savemodel = config.string("savemodel");
   if (savemodel == "none") s.savemodel = SaveModel::None;
   else if (savemodel == "modelcolumn") s.savemodel = SaveModel::ModelColumn;

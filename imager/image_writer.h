@@ -38,7 +38,7 @@ class OutputSet {
  public:
   /// Throws std::runtime_error naming the first existing output of `imagename`.
   explicit OutputSet(std::string imagename, std::vector<std::string> suffixes = {
-      "psf", "residual", "image", "model", "sumwt", "pb", "mask"});
+      "psf", "residual", "image", "model", "sumwt", "pb", "mask", "image.pbcor"});
   ~OutputSet();
   OutputSet(const OutputSet&) = delete;
   OutputSet& operator=(const OutputSet&) = delete;

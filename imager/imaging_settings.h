@@ -63,6 +63,9 @@ struct ImagingSettings {
   std::vector<std::string> mask;         ///< region texts, region files or mask images ([] = no mask)
   deconvolution::AutoMaskSettings automask;
   SaveModel savemodel = SaveModel::None;
+  double pblimit = 0.2;
+  bool pbcor = false;
+  std::string pbmodel = "auto";
   double max_memory_bytes = 0.0;         ///< per rank; 0 = no limit (keep all data in memory)
   std::optional<int> threads;
   CubeSettings cube;

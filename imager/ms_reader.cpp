@@ -7,6 +7,7 @@
 #include <casacore/measures/Measures/MeasConvert.h>
 #include <casacore/measures/Measures/Stokes.h>
 #include <casacore/ms/MeasurementSets/MSColumns.h>
+#include <casacore/ms/MeasurementSets/MSAntennaColumns.h>
 #include <casacore/ms/MeasurementSets/MeasurementSet.h>
 #include <casacore/tables/Tables/ArrayColumn.h>
 #include <casacore/tables/Tables/ScalarColumn.h>
@@ -187,6 +188,15 @@ MsSummary MsReader::summary() const {
   auto times = time.getColumn();
   summary.start_time_mjd_s = times.empty() ? 0.0 : casacore::min(times);
   summary.end_time_mjd_s = times.empty() ? 0.0 : casacore::max(times);
+  {
+    casacore::MSAntennaColumns antennas(ms.antenna());
+    std::vector<double> dishes;
+    for (casacore::rownr_t a = 0; a < antennas.nrow(); ++a) dishes.push_back(antennas.dishDiameter()(a));
+    if (!dishes.empty()) {
+      std::nth_element(dishes.begin(), dishes.begin() + std::ptrdiff_t(dishes.size() / 2), dishes.end());
+      summary.dish_diameter_m = dishes[dishes.size() / 2];
+    }
+  }
   casacore::ScalarColumn<casacore::Int> field(impl_->selected, "FIELD_ID");
   auto ids = field.getColumn();
   casacore::MSFieldColumns fields(ms.field());

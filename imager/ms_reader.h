@@ -53,6 +53,7 @@ struct MsSummary {
   double start_time_mjd_s = 0.0;
   double min_freq_hz = 0.0, max_freq_hz = 0.0;  ///< over the selected channels
   double end_time_mjd_s = 0.0;
+  double dish_diameter_m = 0.0;  ///< median DISH_DIAMETER of the ANTENNA table
   /// Per selected spw: the selected channels' frequencies and widths (Hz, as stored).
   std::map<int, std::vector<double>> spw_freq_hz, spw_width_hz;
   std::string feeds;                              ///< "circular", "linear" or "single"

@@ -7,11 +7,14 @@
 #include <casacore/ms/MeasurementSets/MSMainColumns.h>
 #include <omp.h>
 
+#include <algorithm>
 #include <cmath>
+#include <optional>
 #include <complex>
 #include <iostream>
 
 #include "array_layout.h"
+#include "primary_beam.h"
 #include "ms_skeleton.h"
 #include "sim_timeline.h"
 
@@ -121,8 +124,28 @@ SimulationSummary simulateMs(const SimulationSettings& s, const std::string& ms_
 
   std::vector<FieldSky> skies;
   for (const auto& f : fields) skies.push_back(prepareSky(s.sources, f));
-  std::vector<std::vector<double>> fluxes;
-  for (const auto& f : freqs) fluxes.push_back(channelFluxes(s.sources, f));
+  // fluxes[field][spw][source * nchan + channel]: attenuated by the primary beam of the field's
+  // pointing when asked.
+  std::vector<std::vector<std::vector<double>>> fluxes(fields.size());
+  std::optional<PrimaryBeamModel> beam;
+  if (!s.primary_beam.empty()) {
+    std::vector<double> dishes;
+    for (const auto& a : layout.antennas) dishes.push_back(a.dish_diameter_m);
+    std::nth_element(dishes.begin(), dishes.begin() + std::ptrdiff_t(dishes.size() / 2), dishes.end());
+    beam = primaryBeamModel(s.primary_beam, layout.telescope, dishes[dishes.size() / 2]);
+  }
+  for (std::size_t f = 0; f < fields.size(); ++f)
+    for (const auto& spw_freqs : freqs) {
+      std::vector<double> spw_fluxes = channelFluxes(s.sources, spw_freqs);
+      if (beam)
+        for (std::size_t k = 0; k < s.sources.size(); ++k) {
+          const auto& c = skies[f].components[k];
+          const double sin_theta = std::sqrt(c.l * c.l + c.m * c.m);
+          for (std::size_t ch = 0; ch < spw_freqs.size(); ++ch)
+            spw_fluxes[k * spw_freqs.size() + ch] *= beam->power(sin_theta, spw_freqs[ch]);
+        }
+      fluxes[f].push_back(std::move(spw_fluxes));
+    }
   const std::vector<bool> parallel = parallelHands(s.ncorr);
   const float sigma = s.noise_jy > 0 ? static_cast<float>(s.noise_jy) : 1.0f;
   const float weight = 1.0f / (sigma * sigma);
@@ -164,7 +187,7 @@ SimulationSummary simulateMs(const SimulationSettings& s, const std::string& ms_
         double* b_uvw = uvw_out + 3 * r;
         for (int k = 0; k < 3; ++k) b_uvw[k] = ant_uvw[t][q][k] - ant_uvw[t][p][k];  // ant2 - ant1
         std::fill(vis.begin(), vis.end(), std::complex<double>(0.0, 0.0));
-        addVisibilities(skies[step.field], fluxes[spw], b_uvw, freqs[spw], vis.data());
+        addVisibilities(skies[step.field], fluxes[step.field][spw], b_uvw, freqs[spw], vis.data());
         const std::uint64_t row_key = splitmix64(seed_key ^ (row0 + r));
         casacore::Complex* out = data_out + r * nchan * ncorr;
         for (std::size_t ch = 0; ch < nchan; ++ch) {

@@ -53,6 +53,7 @@ struct SimulationSettings {
 
   // Data.
   double noise_jy = 0.0;  ///< Gaussian sigma of the real and of the imaginary part
+  std::string primary_beam;  ///< "": none; "airy" or "alma" (primary_beam.h): sources attenuated per field
   std::uint64_t seed = 1;
   bool autocorrelations = false;
   bool weight_spectrum = true;

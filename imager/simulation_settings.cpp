@@ -100,6 +100,8 @@ std::vector<KeySpec> simulateKeys() {
       {"hourangle_span", K::Any, "",
        "scans start evenly over this hour-angle range (default: back to back)"},
       {"start_time", K::String, "\"2024-01-01T00:00:00\"", "UTC; the first scan starts after it"},
+      {"primary_beam", K::String, "''",
+       "attenuate the sources by the dishes' primary beam: '' (none), 'airy' (the layout's dish) or 'alma'"},
       {"noise", K::Double, "0.0",
        "Gaussian sigma of real and imaginary parts, Jy (WEIGHT = 1/noise^2)"},
       {"seed", K::Int, "1", "random seed of the noise"},
@@ -146,6 +148,9 @@ SimulationSettings simulationSettingsFrom(const Config& cfg) {
     s.hourangle_span_rad = quantityKey(cfg, "hourangle_span", "rad", "h");
   s.start_time_mjd_s = mjdSeconds(cfg.string("start_time"));
   s.noise_jy = cfg.real("noise");
+  s.primary_beam = cfg.string("primary_beam");
+  if (!s.primary_beam.empty() && s.primary_beam != "airy" && s.primary_beam != "alma")
+    throw ConfigError("key 'primary_beam': '" + s.primary_beam + "' must be '', 'airy' or 'alma'");
   s.seed = static_cast<std::uint64_t>(cfg.integer("seed"));
   s.autocorrelations = cfg.boolean("autocorrelations");
   s.weight_spectrum = cfg.boolean("weight_spectrum");
