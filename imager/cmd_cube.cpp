@@ -24,6 +24,7 @@
 #include "ptclean/gridding/stopwatch.h"
 #include "run_timings.h"
 #include "spectral_frame.h"
+#include "weighting.h"
 
 namespace ptclean::imager {
 
@@ -125,30 +126,66 @@ int runCubeImaging(const MpiContext& mpi, const ImagingSettings& settings, const
   std::vector<double> mine;
   mine.reserve((end - first) * (kPlaneImages * pixels + kPlaneFacts));
   double samples_read = 0;
+  // A chunk's data: read (only the data channels that reach it, for whole spws), in memory (the
+  // chunks were cut to fit max_memory).
+  struct ChunkData {
+    std::vector<std::unique_ptr<MsReader>> readers;
+    std::unique_ptr<VisibilitySource> source;
+  };
+  auto readChunk = [&](std::size_t chunk_first, std::size_t chunk_end) {
+    ChunkData chunk;
+    MsSelectionKeys selection = settings.selection;
+    if (whole_spws) selection.spw = spwSelectionFor(summary, layout, chunk_first, chunk_end);
+    if (whole_spws && selection.spw.empty()) return chunk;
+    chunk.readers = openReaders(settings, selection, true);
+    std::vector<RowShare> shares;
+    for (std::size_t m = 0; m < chunk.readers.size(); ++m) shares.push_back({m, 0, chunk.readers[m]->selectedRows()});
+    chunk.source = std::make_unique<VisibilitySource>(chunk.readers, shares, centre, 0.0);
+    return chunk;
+  };
+  auto factor = [&](double t) { return conversion->factor(t); };
+  auto residentOf = [](VisibilitySource* source) {
+    std::vector<SpwBlock>* data = nullptr;
+    if (source) source->forEachChunk([&](std::vector<SpwBlock>& resident) { data = &resident; });
+    return data;
+  };
+
+  // perchanweightdensity = false: one uniform/briggs density over every channel of the cube,
+  // from each rank's own channels, summed over the ranks (a first pass over the data).
+  std::shared_ptr<WeightDensity> shared_density;
+  if (!settings.cube.perchanweightdensity && settings.weighting != Weighting::Natural) {
+    shared_density = std::make_shared<WeightDensity>(settings.nx, settings.ny, settings.cell_x_rad, settings.cell_y_rad);
+    collectively(mpi, [&] {
+      for (const auto& [chunk_first, chunk_end] : chunks) {
+        ChunkData chunk = readChunk(chunk_first, chunk_end);
+        std::vector<SpwBlock>* data = residentOf(chunk.source.get());
+        if (!data) continue;
+        ChannelIndex index;
+        if (!settings.cube.linear) index = indexChannels(*data, axis, chunk_first, chunk_end, factor);
+        for (std::size_t k = chunk_first; k < chunk_end; ++k) {
+          const SpwBlock plane = planeBlock(*data, axis, k, settings.cube.linear, factor, &index);
+          shared_density->add({&plane, 1});
+        }
+      }
+    });
+    mpi.sumAll(shared_density->cells());
+    spdlog::info("cube: one {} weight density over all {} channels (perchanweightdensity = false)",
+                 settings.weighting == Weighting::Uniform ? "uniform" : "briggs", axis.nchan);
+  }
+
   collectively(mpi, [&] {
     gridding::Gridder gridder({settings.nx, settings.ny, settings.cell_x_rad, settings.cell_y_rad},
                               {settings.gridder_accuracy, settings.w_correction, threads});
     for (const auto& [chunk_first, chunk_end] : chunks) {
       timer.lap();
-      MsSelectionKeys selection = settings.selection;
-      if (whole_spws) selection.spw = spwSelectionFor(summary, layout, chunk_first, chunk_end);
-      std::vector<std::unique_ptr<MsReader>> readers;
-      std::unique_ptr<VisibilitySource> source;
-      if (!selection.spw.empty() || !whole_spws) {
-        readers = openReaders(settings, selection, true);
-        std::vector<RowShare> shares;
-        for (std::size_t m = 0; m < readers.size(); ++m) shares.push_back({m, 0, readers[m]->selectedRows()});
-        // In memory: the chunks were cut to fit max_memory.
-        source = std::make_unique<VisibilitySource>(readers, shares, centre, 0.0);
-        samples_read += double(source->samples());
-      }
+      ChunkData chunk = readChunk(chunk_first, chunk_end);
+      VisibilitySource* source = chunk.source.get();
+      if (source) samples_read += double(source->samples());
       const double read_seconds = timer.lap();
       timings.add(Phase::Read, read_seconds);
-      spdlog::info("cube: read {} samples for channels {} to {} in {:.2f} s{}", source ? source->samples() : 0,
-                   chunk_first, chunk_end - 1, read_seconds, source && source->streaming() ? " (streaming)" : "");
-      auto factor = [&](double t) { return conversion->factor(t); };
-      std::vector<SpwBlock>* data = nullptr;
-      if (source) source->forEachChunk([&](std::vector<SpwBlock>& resident) { data = &resident; });
+      spdlog::info("cube: read {} samples for channels {} to {} in {:.2f} s", source ? source->samples() : 0,
+                   chunk_first, chunk_end - 1, read_seconds);
+      std::vector<SpwBlock>* data = residentOf(source);
       ChannelIndex index;
       if (data && !settings.cube.linear) index = indexChannels(*data, axis, chunk_first, chunk_end, factor);
       for (std::size_t k = chunk_first; k < chunk_end; ++k) {
@@ -164,6 +201,7 @@ int runCubeImaging(const MpiContext& mpi, const ImagingSettings& settings, const
           continue;
         }
         VisibilitySource plane_source(std::move(blocks));
+        if (shared_density) plane_source.shareDensity(shared_density);
         const std::string label = "channel " + std::to_string(k) + ": ";
         PlaneImages plane = imagePlane(alone, gridder, plane_source, settings, centre, threads, timings, label);
         for (const auto* image : {&plane.psf, &plane.residual, &plane.model, &plane.restored})

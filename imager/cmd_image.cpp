@@ -16,6 +16,7 @@
 #include "log.h"
 #include "interrupts.h"
 #include "major_cycles.h"
+#include "multi_term_imaging.h"
 #include "plane_imaging.h"
 #include "primary_beam_outputs.h"
 #include "image_result.h"
@@ -100,6 +101,26 @@ std::vector<gridding::VisibilityView> viewsOf(const std::vector<SpwBlock>& block
                      block.vis.data(), block.weight.data()});
   }
   return views;
+}
+
+/// The metadata of an mfs image: the selected band's middle as its frequency.
+ImageMetadata continuumMetadata(const ImagingSettings& settings, const PhaseCentre& centre, const MsSummary& summary,
+                                const std::string& config_dump) {
+  ImageMetadata meta;
+  meta.nx = settings.nx;
+  meta.ny = settings.ny;
+  meta.cell_x_rad = settings.cell_x_rad;
+  meta.cell_y_rad = settings.cell_y_rad;
+  meta.ra_rad = centre.ra_rad;
+  meta.dec_rad = centre.dec_rad;
+  meta.ref_freq_hz = 0.5 * (summary.min_freq_hz + summary.max_freq_hz);
+  meta.bandwidth_hz = std::max(summary.max_freq_hz - summary.min_freq_hz, 1.0);
+  meta.telescope = summary.telescope;
+  meta.object = summary.field_name;
+  meta.obs_time_mjd_s = summary.start_time_mjd_s;
+  std::istringstream lines(config_dump);
+  for (std::string line; std::getline(lines, line);) meta.history.push_back("ptclean image: " + line);
+  return meta;
 }
 
 }  // namespace
@@ -189,6 +210,38 @@ int runImageCommand(const MpiContext& mpi, const std::string& config_file,
 
   const gridding::ImageGeometry geometry{settings.nx, settings.ny, settings.cell_x_rad, settings.cell_y_rad};
   gridding::Gridder gridder(geometry, {settings.gridder_accuracy, settings.w_correction, threads});
+  if (settings.deconvolver == "mtmfs") {
+    const double reffreq = settings.reffreq_hz > 0 ? settings.reffreq_hz : 0.5 * (summary.min_freq_hz + summary.max_freq_hz);
+    MultiTermResult terms = imageMultiTerm(mpi, gridder, *source, settings, centre, threads, timings, reffreq);
+    timer.lap();
+    ImageResult result;
+    collectively(mpi, [&] {
+      if (!mpi.isRoot()) return;
+      ImageMetadata meta = continuumMetadata(settings, centre, summary, config.dump());
+      meta.ref_freq_hz = reffreq;
+      meta.beam = terms.beam;
+      addMultiTermOutputs(*outputs, meta, terms);
+      addPrimaryBeamOutputs(*outputs, meta, {reffreq}, terms.restored[0], settings, summary);
+      throwIfInterrupted("while writing the images");
+      result = summariseImages(terms.restored[0], terms.residual[0], terms.model[0], terms.beam);
+      result.iterations = terms.clean.iterations;
+      result.major_cycles = terms.clean.major_cycles;
+      result.stop_reason = settings.niter > 0 ? terms.clean.stop_reason : "niter = 0";
+      result.outputs = outputs->commit();
+      timings.add(Phase::Write, timer.lap());
+      spdlog::info("images written:");
+      for (const auto& path : result.outputs) spdlog::info("  {}", path);
+    });
+    const double wall_seconds = wall.lap();
+    collectively(mpi, [&] { timings.write(mpi, options.timings_file, threads, wall_seconds); });
+    collectively(mpi, [&] {
+      if (!mpi.isRoot() || options.result_file.empty()) return;
+      for (int p = 0; p < int(Phase::Count); ++p) result.phases[phaseName(Phase(p))] = timings.get(Phase(p));
+      result.wall = wall_seconds;
+      writeImageResult(result, options.result_file);
+    });
+    return 0;
+  }
   PlaneImages plane = imagePlane(mpi, gridder, *source, settings, centre, threads, timings);
   timer.lap();
   const CleanOutcome& clean = plane.clean;
@@ -210,21 +263,8 @@ int runImageCommand(const MpiContext& mpi, const std::string& config_file,
     const double sum_weights = plane.sum_weights;
     const CleanMask* mask = plane.mask.get();
 
-    ImageMetadata meta;
-    meta.nx = settings.nx;
-    meta.ny = settings.ny;
-    meta.cell_x_rad = settings.cell_x_rad;
-    meta.cell_y_rad = settings.cell_y_rad;
-    meta.ra_rad = centre.ra_rad;
-    meta.dec_rad = centre.dec_rad;
-    meta.ref_freq_hz = 0.5 * (summary.min_freq_hz + summary.max_freq_hz);
-    meta.bandwidth_hz = std::max(summary.max_freq_hz - summary.min_freq_hz, 1.0);
-    meta.telescope = summary.telescope;
-    meta.object = summary.field_name;
-    meta.obs_time_mjd_s = summary.start_time_mjd_s;
+    ImageMetadata meta = continuumMetadata(settings, centre, summary, config.dump());
     meta.beam = beam;
-    std::istringstream lines(config.dump());
-    for (std::string line; std::getline(lines, line);) meta.history.push_back("ptclean image: " + line);
 
     ImageMetadata model_meta = meta;
     model_meta.units = "Jy/pixel";

@@ -14,7 +14,7 @@ const std::vector<KeySpec>& cubeKeys() {
       {"veltype", KeyType::String, "'radio'", "cube: velocity definition for velocity start/width: radio or optical"},
       {"restfreq", KeyType::Any, "''", "cube: rest frequency for velocities and the header: '1.420405752GHz'"},
       {"interpolation", KeyType::String, "'nearest'", "cube: nearest (each data channel to the output channel it falls in) or linear"},
-      {"perchanweightdensity", KeyType::Bool, "true", "cube: uniform/briggs density per channel (true is supported)"},
+      {"perchanweightdensity", KeyType::Bool, "true", "cube: uniform/briggs density per channel (true) or one over all channels (false)"},
   };
   return keys;
 }
@@ -23,8 +23,14 @@ void readCubeSettings(const Config& config, ImagingSettings& s) {
   CubeSettings& c = s.cube;
   c.nchan = config.integer("nchan");
   if (c.nchan == 0 || c.nchan < -1) throw ConfigError("key 'nchan' must be -1 or at least 1");
-  c.start = config.rawToml("start").empty() ? "" : config.string("start");
-  c.width = config.rawToml("width").empty() ? "" : config.string("width");
+  // A string ('1.4GHz', '5km/s', '3') or a bare number (a channel number or count).
+  auto text = [&](const std::string& key) -> std::string {
+    const std::string raw = config.rawToml(key);
+    if (raw.empty()) return "";
+    return (raw[0] == '\'' || raw[0] == '"') ? config.string(key) : raw;
+  };
+  c.start = text("start");
+  c.width = text("width");
   c.outframe = config.string("outframe");
   std::transform(c.outframe.begin(), c.outframe.end(), c.outframe.begin(), ::toupper);
   if (c.outframe.empty()) c.outframe = "LSRK";
@@ -40,8 +46,6 @@ void readCubeSettings(const Config& config, ImagingSettings& s) {
     throw ConfigError("key 'interpolation': '" + interpolation + "' must be nearest or linear");
   c.linear = interpolation == "linear";
   c.perchanweightdensity = config.boolean("perchanweightdensity");
-  if (s.specmode == "cube" && !c.perchanweightdensity && s.weighting != Weighting::Natural)
-    throw ConfigError("key 'perchanweightdensity': false (one density for all channels) is not supported yet");
   const auto beam = config.stringList("restoringbeam");
   c.common_beam = beam.size() == 1 && beam[0] == "common";
 }

@@ -1,5 +1,6 @@
 // The keys of `ptclean image` that shape CLEAN, masks, restoring and what is saved: tclean's
 // names and defaults.
+#include <algorithm>
 #include <cctype>
 
 #include "imaging_settings.h"
@@ -35,7 +36,9 @@ double parseMemory(const Config& config, const std::string& key) {
 const std::vector<KeySpec>& deconvolutionKeys() {
   static const std::vector<KeySpec> keys = {
       {"niter", KeyType::Int, "0", "maximum minor-cycle iterations in all (0: dirty image and PSF only)"},
-      {"deconvolver", KeyType::String, "'hogbom'", "hogbom, clark or multiscale"},
+      {"deconvolver", KeyType::String, "'hogbom'", "hogbom, clark, multiscale or mtmfs (multi-term: spectral index)"},
+      {"nterms", KeyType::Int, "2", "mtmfs: Taylor terms, 1 to 3"},
+      {"reffreq", KeyType::Any, "''", "mtmfs: reference frequency of the Taylor expansion ('' = the middle of the selected band)"},
       {"scales", KeyType::DoubleList, "[]", "multiscale: scale sizes in pixels, e.g. [0, 5, 15] ([] = chosen from the PSF)"},
       {"smallscalebias", KeyType::Double, "0.0", "multiscale: -1 (favour large scales) to 1 (favour small ones)"},
       {"gain", KeyType::Double, "0.1", "loop gain of the minor cycle"},
@@ -73,8 +76,12 @@ const std::vector<KeySpec>& deconvolutionKeys() {
 void readDeconvolutionSettings(const Config& config, ImagingSettings& s) {
   s.niter = config.integer("niter");
   s.deconvolver = config.string("deconvolver");
-  if (s.deconvolver != "hogbom" && s.deconvolver != "clark" && s.deconvolver != "multiscale")
-    throw ConfigError("key 'deconvolver': '" + s.deconvolver + "' is not available; use hogbom, clark or multiscale");
+  if (s.deconvolver != "hogbom" && s.deconvolver != "clark" && s.deconvolver != "multiscale" && s.deconvolver != "mtmfs")
+    throw ConfigError("key 'deconvolver': '" + s.deconvolver + "' is not available; use hogbom, clark, multiscale or mtmfs");
+  s.nterms = config.integer("nterms");
+  if (s.nterms < 1 || s.nterms > 3) throw ConfigError("key 'nterms' must be 1, 2 or 3");
+  const std::string reffreq = config.rawToml("reffreq").empty() ? "" : config.string("reffreq");
+  s.reffreq_hz = reffreq.empty() ? 0.0 : parseFrequency(reffreq, "key 'reffreq'");
   s.scales = config.realList("scales");
   for (double scale : s.scales)
     if (!(scale >= 0.0)) throw ConfigError("key 'scales' must hold sizes >= 0 pixels");
@@ -159,6 +166,12 @@ void readDeconvolutionSettings(const Config& config, ImagingSettings& s) {
   else throw ConfigError("key 'savemodel': '" + savemodel + "' must be none or modelcolumn");
   s.max_memory_bytes = parseMemory(config, "max_memory");
   if (!(s.max_memory_bytes >= 0.0)) throw ConfigError("key 'max_memory' must be >= 0");
+  if (s.deconvolver == "mtmfs") {
+    if (std::any_of(s.scales.begin(), s.scales.end(), [](double scale) { return scale != 0.0; }))
+      throw ConfigError("key 'scales': mtmfs takes point components only so far (scales [] or [0])");
+    if (s.savemodel != SaveModel::None) throw ConfigError("key 'savemodel': not supported with deconvolver='mtmfs' yet");
+    if (config.string("specmode") != "mfs") throw ConfigError("key 'deconvolver': mtmfs needs specmode='mfs'");
+  }
 }
 
 }  // namespace ptclean::imager

@@ -38,7 +38,9 @@ class OutputSet {
  public:
   /// Throws std::runtime_error naming the first existing output of `imagename`.
   explicit OutputSet(std::string imagename, std::vector<std::string> suffixes = {
-      "psf", "residual", "image", "model", "sumwt", "pb", "mask", "image.pbcor"});
+      "psf", "residual", "image", "model", "sumwt", "pb", "mask", "image.pbcor", "psf.tt0", "psf.tt1", "psf.tt2",
+      "psf.tt3", "psf.tt4", "residual.tt0", "residual.tt1", "residual.tt2", "model.tt0", "model.tt1", "model.tt2",
+      "image.tt0", "image.tt1", "image.tt2", "alpha", "alpha.error"});
   ~OutputSet();
   OutputSet(const OutputSet&) = delete;
   OutputSet& operator=(const OutputSet&) = delete;

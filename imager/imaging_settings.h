@@ -47,6 +47,8 @@ struct ImagingSettings {
   std::vector<double> uvtaper_rad;  ///< [] or [bmaj] or [bmaj, bmin, bpa(rad)] image-plane FWHM
   long niter = 0;
   std::string deconvolver = "hogbom";
+  long nterms = 2;                     ///< mtmfs
+  double reffreq_hz = 0.0;             ///< mtmfs; 0: the middle of the selected band
   std::vector<double> scales;          ///< multiscale, pixels
   double smallscalebias = 0.0;
   double gain = 0.1;

@@ -68,7 +68,10 @@ std::vector<SpwBlock> VisibilitySource::read(const RowShare& share) const {
 }
 
 void VisibilitySource::weigh(std::vector<SpwBlock>& blocks) const {
-  if (density_) density_->apply(blocks, weighting_, robust_);
+  if (shared_density_ && weighting_ != Weighting::Natural)
+    shared_density_->apply(blocks, weighting_, robust_);
+  else if (density_)
+    density_->apply(blocks, weighting_, robust_);
   applyUvTaper(blocks, taper_);
 }
 
@@ -76,7 +79,7 @@ double VisibilitySource::prepareWeights(const MpiContext& mpi, const ImagingSett
   weighting_ = settings.weighting;
   robust_ = settings.robust;
   taper_ = settings.uvtaper_rad;
-  if (weighting_ != Weighting::Natural) {
+  if (weighting_ != Weighting::Natural && !shared_density_) {
     density_ = std::make_unique<WeightDensity>(settings.nx, settings.ny, settings.cell_x_rad, settings.cell_y_rad);
     collectively(mpi, [&] {
       if (!streaming_) {

@@ -42,6 +42,10 @@ class VisibilitySource {
   double bytesInMemory() const { return needed_bytes_; }  ///< what keeping all of it takes
   std::size_t chunkCount() const { return chunks_.size(); }
 
+  /// Uniform/briggs weights from this density (already summed over everything it stands for:
+  /// a cube's channels with perchanweightdensity = false) instead of this source's own.
+  void shareDensity(std::shared_ptr<const WeightDensity> density) { shared_density_ = std::move(density); }
+
   /// Imaging weights (uniform/briggs density summed over all ranks, taper). Returns the sum of
   /// weights over all ranks. Collective.
   double prepareWeights(const MpiContext& mpi, const ImagingSettings& settings);
@@ -62,6 +66,7 @@ class VisibilitySource {
   double needed_bytes_ = 0.0;
   std::vector<SpwBlock> resident_;  ///< in memory mode: all of the share
   std::unique_ptr<WeightDensity> density_;
+  std::shared_ptr<const WeightDensity> shared_density_;
   Weighting weighting_ = Weighting::Natural;
   double robust_ = 0.0;
   std::vector<double> taper_;

@@ -35,8 +35,8 @@ std::string simulateLine(const ptclean::testing::TempDir& dir, double noise) {
 }
 
 std::string cubeArgs(const std::string& ms, const std::string& imagename) {
-  return " image --set vis=" + ms + " --set imagename=" + imagename +
-         " --set specmode=cube --set imsize=128 --set cell=8arcsec --set datacolumn=data --set threads=1";
+  return " image --set vis=" + ms + " --set specmode=cube --set imsize=128 --set cell=8arcsec --set datacolumn=data" +
+         " --set threads=1 --set imagename=" + imagename;
 }
 
 double lineTruth(std::size_t k) {
@@ -196,4 +196,36 @@ TEST(Cube, MaxMemoryBelowTheCubesDataBoundsThePeakAndGivesTheSameCube) {
     worst = std::max(worst, std::abs(a.pixels[i] - b.pixels[i]));
   }
   EXPECT_LE(worst / peak, 1e-6);
+}
+
+TEST(Cube, OneWeightDensityForAllChannelsWhenPerchanweightdensityIsFalse) {
+  ptclean::testing::TempDir dir("cube_density");
+  const std::string ms = simulateLine(dir, 0.01);
+  const std::string args = " image --set vis=" + ms + " --set specmode=cube --set outframe=TOPO --set weighting=uniform" +
+                           " --set imsize=64 --set cell=16arcsec --set niter=0 --set datacolumn=data --set threads=1";
+  auto image = [&](const std::string& name, const std::string& extra, int ranks) {
+    const std::string launch = ranks > 1 ? ptclean::testing::mpirunPrefix(ranks) + " " : "";
+    auto run = runCommand(launch + ptclean::testing::ptcleanBinary() + args + " --set imagename=" + (dir / name) + extra);
+    EXPECT_EQ(run.exit_code, 0) << run.output;
+    return ptclean::testing::readFits(dir / (name + ".residual.fits"));
+  };
+  auto difference = [](const ptclean::testing::FitsImage& a, const ptclean::testing::FitsImage& b) {
+    double peak = 0, worst = 0;
+    for (std::size_t i = 0; i < a.pixels.size(); ++i) {
+      peak = std::max(peak, std::abs(a.pixels[i]));
+      worst = std::max(worst, std::abs(a.pixels[i] - b.pixels[i]));
+    }
+    return worst / peak;
+  };
+  // One output channel holding all 16: its own density is the density of all channels.
+  const auto one_per_channel = image("one_true", " --set nchan=1 --set width=16", 1);
+  const auto one_shared = image("one_false", " --set nchan=1 --set width=16 --set perchanweightdensity=false", 1);
+  EXPECT_EQ(difference(one_per_channel, one_shared), 0.0);
+  // 16 channels: the shared density differs from each channel's own, and is the same
+  // whatever the number of ranks that hold the channels.
+  const auto per_channel = image("true", "", 1);
+  const auto shared = image("false", " --set perchanweightdensity=false", 1);
+  const auto shared_3 = image("false3", " --set perchanweightdensity=false", 3);
+  EXPECT_GT(difference(per_channel, shared), 1e-3);
+  EXPECT_LE(difference(shared, shared_3), 1e-6);
 }
