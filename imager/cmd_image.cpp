@@ -11,6 +11,7 @@
 #include "clean_mask.h"
 #include "commands.h"
 #include "multi_ms.h"
+#include "data_problems_report.h"
 #include "image_writer.h"
 #include "imaging_settings.h"
 #include "log.h"
@@ -213,6 +214,7 @@ int runImageCommand(const MpiContext& mpi, const std::string& config_file,
   if (settings.deconvolver == "mtmfs") {
     const double reffreq = settings.reffreq_hz > 0 ? settings.reffreq_hz : 0.5 * (summary.min_freq_hz + summary.max_freq_hz);
     MultiTermResult terms = imageMultiTerm(mpi, gridder, *source, settings, centre, threads, timings, reffreq);
+    reportDataProblems(mpi, readers);
     timer.lap();
     ImageResult result;
     collectively(mpi, [&] {
@@ -243,6 +245,7 @@ int runImageCommand(const MpiContext& mpi, const std::string& config_file,
     return 0;
   }
   PlaneImages plane = imagePlane(mpi, gridder, *source, settings, centre, threads, timings);
+  reportDataProblems(mpi, readers);  // after the first full pass, which streamed runs read in chunks
   timer.lap();
   const CleanOutcome& clean = plane.clean;
 

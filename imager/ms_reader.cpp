@@ -21,6 +21,7 @@
 #include <sstream>
 
 #include "ms_selection.h"
+#include "ms_validation.h"
 #include "phase_rotation.h"
 
 namespace ptclean::imager {
@@ -97,6 +98,9 @@ struct MsReader::Impl {
   casacore::Table selected;
   std::set<int> correlations;
   std::map<int, std::vector<int>> channels;  ///< spw -> selected channel indices
+  DataProblems problems;                      ///< counted while reading
+  /// Row ranges already counted: a streamed run reads the same chunks on every pass.
+  std::set<std::pair<std::size_t, std::size_t>> counted;
 
   std::vector<int> channelsOf(int spw) const {
     auto found = channels.find(spw);
@@ -139,6 +143,11 @@ MsReader::MsReader(const std::string& path, const MsSelectionKeys& keys, const s
     }
   }
 
+  try {
+    validateMeasurementSet(ms, path, impl_->column);
+  } catch (const casacore::AipsError& error) {
+    throw std::runtime_error("vis '" + path + "' cannot be read: " + std::string(error.getMesg()));
+  }
   SelectedRows rows = selectRows(impl_->ms, keys, path, allow_empty);
   impl_->selected = rows.table;
   impl_->channels = std::move(rows.channels);
@@ -151,6 +160,7 @@ std::size_t MsReader::selectedRows() const { return impl_->selected.nrow(); }
 const std::string& MsReader::path() const { return impl_->path; }
 const std::string& MsReader::dataColumn() const { return impl_->column; }
 std::vector<std::string> MsReader::notes() const { return impl_->notes; }
+const DataProblems& MsReader::problems() const { return impl_->problems; }
 
 std::vector<std::size_t> MsReader::rowCosts() const {
   casacore::ScalarColumn<casacore::Int> dd(impl_->selected, "DATA_DESC_ID");
@@ -272,6 +282,8 @@ void readInto(Column& column, const Slicer& slice, Buffer& buffer) {
 
 std::vector<SpwBlock> MsReader::readStokesI(std::size_t begin, std::size_t end, const PhaseCentre& centre) const {
   if (end <= begin) return {};
+  DataProblems scratch;
+  DataProblems& problems = impl_->counted.insert({begin, end}).second ? impl_->problems : scratch;
   const auto& ms = impl_->ms;
   casacore::MSDataDescColumns dd_cols(ms.dataDescription());
   casacore::MSSpWindowColumns spw_cols(ms.spectralWindow());
@@ -343,6 +355,15 @@ std::vector<SpwBlock> MsReader::readStokesI(std::size_t begin, std::size_t end, 
       DescriptionSetup& setup = setupFor(dds[r]);
       const Hands& hands = setup.hands;
       if (hands.p < 0) continue;  // no usable correlation for Stokes I in this setup
+      // Rows that cannot be placed in the uv-plane are flagged, and counted.
+      if (!std::isfinite(uvw[3 * r]) || !std::isfinite(uvw[3 * r + 1]) || !std::isfinite(uvw[3 * r + 2])) {
+        problems.nonfinite_uvw += 1;
+        continue;
+      }
+      if (uvw[3 * r] == 0.0 && uvw[3 * r + 1] == 0.0 && uvw[3 * r + 2] == 0.0) {
+        problems.zero_baselines += 1;
+        continue;
+      }
       SpwBlock& block = *setup.block;
       double rotated[3] = {uvw[3 * r], uvw[3 * r + 1], uvw[3 * r + 2]};
       const double dw = rotationFor(field_ids[r]).apply(rotated);
@@ -359,8 +380,14 @@ std::vector<SpwBlock> MsReader::readStokesI(std::size_t begin, std::size_t end, 
         const float wq = ws ? ws[q] : w[r * ncorr + q_index];
         std::complex<float> value = hands.q < 0 ? d[p] : 0.5f * (d[p] + d[q]);
         float weight = hands.q < 0 ? wp : 4.0f / (1.0f / wp + 1.0f / wq);
-        if (f[p] || f[q] || !(wp > 0.0f) || !(wq > 0.0f) || !std::isfinite(value.real()) ||
-            !std::isfinite(value.imag()))
+        const bool flagged = f[p] || f[q];
+        const bool bad_data = !std::isfinite(value.real()) || !std::isfinite(value.imag());
+        const bool bad_weight = !std::isfinite(wp) || !std::isfinite(wq) || wp < 0.0f || wq < 0.0f;
+        if (!flagged) {
+          problems.nonfinite_data += bad_data;
+          problems.bad_weights += bad_weight;
+        }
+        if (flagged || bad_data || bad_weight || !(wp > 0.0f) || !(wq > 0.0f) || !std::isfinite(weight))
           weight = 0.0f, value = 0.0f;
         if (dw != 0.0 && weight != 0.0f)
           value *= rephasingFactor(dw, block.freq_hz[k]);
@@ -389,13 +416,21 @@ std::vector<SpwBlock> MsReader::readStokesI(std::size_t begin, std::size_t end, 
                      std::size_t(spw_cols.numChan()(spw)));
     }
   }
-  if (shapes.size() == 1) {
-    readTable(impl_->selected, begin, end - begin);
-  } else {
-    casacore::Vector<casacore::rownr_t> rows(end - begin);
-    for (std::size_t i = 0; i < rows.size(); ++i) rows[i] = begin + i;
-    casacore::TableIterator groups(impl_->selected(rows), "DATA_DESC_ID");
-    for (; !groups.pastEnd(); groups.next()) readTable(groups.table(), 0, groups.table().nrow());
+  try {
+    if (shapes.size() == 1) {
+      readTable(impl_->selected, begin, end - begin);
+    } else {
+      casacore::Vector<casacore::rownr_t> rows(end - begin);
+      for (std::size_t i = 0; i < rows.size(); ++i) rows[i] = begin + i;
+      casacore::TableIterator groups(impl_->selected(rows), "DATA_DESC_ID");
+      for (; !groups.pastEnd(); groups.next()) readTable(groups.table(), 0, groups.table().nrow());
+    }
+  } catch (const casacore::AipsError& error) {
+    // A bulk read fails when a column's cells differ in shape within one data description
+    // (a ragged column), or when the table files are damaged.
+    throw std::runtime_error("vis '" + impl_->path + "': cannot read rows " + std::to_string(begin) + " to " +
+                             std::to_string(end - 1) + " (ragged shapes or damaged table files?): " +
+                             std::string(error.getMesg()));
   }
   std::vector<SpwBlock> out;
   for (auto& [dd, block] : blocks)

@@ -17,6 +17,8 @@
 #include <string>
 #include <vector>
 
+#include "ms_validation.h"
+
 namespace ptclean::imager {
 
 struct MsSelectionKeys {
@@ -76,6 +78,9 @@ class MsReader {
   /// Which data column is read, after any fallback (e.g. CORRECTED_DATA -> DATA).
   const std::string& dataColumn() const;
   std::vector<std::string> notes() const;  ///< fallbacks and choices worth a log line
+  /// Data flagged while reading because they were unusable (NaN, Inf, negative weights, zero
+  /// baselines), counted over every read so far.
+  const DataProblems& problems() const;
 
   /// Reads selected rows [begin, end) in bulk, one block per spectral window.
   std::vector<SpwBlock> readStokesI(std::size_t begin, std::size_t end, const PhaseCentre& centre) const;
