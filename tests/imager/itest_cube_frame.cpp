@@ -19,6 +19,7 @@ TEST(CubeFrame, LsrkCubeOfARealMsMatchesWscleanTopoChannelsShiftedByTheDopplerFa
   if (runCommand("command -v wsclean").exit_code != 0) GTEST_SKIP() << "wsclean is not on PATH";
   ptclean::testing::TempDir dir("cube_frame");
   const std::string ms = ptclean::testing::unpackSharedMs("vla_day2_tdem0003.ms.tgz", dir.path()).string();
+  ptclean::testing::UnchangedGuard unchanged(ms);
   // RR alone on both sides, so that the Stokes I weighting rules (ours and WSClean's) agree.
   auto ours = runCommand(ptclean::testing::ptcleanBinary() + " image --set vis=" + ms + " --set imagename=" +
                          (dir / "lsrk") + " --set specmode=cube --set outframe=LSRK --set imsize=256" +

@@ -32,6 +32,7 @@ TEST(DirtyImageVsDft, VlaSnapshot36GHz) {
   if (!ptclean::testing::haveSharedData("vla_day2_tdem0003.ms.tgz")) GTEST_SKIP() << "no shared data";
   ptclean::testing::TempDir dir("vla");
   auto ms = ptclean::testing::unpackSharedMs("vla_day2_tdem0003.ms.tgz", dir.path()).string();
+  ptclean::testing::UnchangedGuard unchanged_ms(ms);
   auto precise = imageAndCompare(ms, dir / "precise", 256, 0.25, "--set gridder=wproject --set gridder_accuracy=1e-6", true);
   std::printf("VLA, gridder_accuracy 1e-6: max error / peak = %.3e\n", precise.max_error);
   EXPECT_LE(precise.max_error, 1e-5);
@@ -44,6 +45,7 @@ TEST(DirtyImageVsDft, VlbaM87TwoSpwsUnequalHandWeights) {
   if (!ptclean::testing::haveSharedData("vlba_mojave_m87.ms.tgz")) GTEST_SKIP() << "no shared data";
   ptclean::testing::TempDir dir("vlba");
   auto ms = ptclean::testing::unpackSharedMs("vlba_mojave_m87.ms.tgz", dir.path()).string();
+  ptclean::testing::UnchangedGuard unchanged_ms(ms);
   auto precise = imageAndCompare(ms, dir / "precise", 512, 0.0001, "--set gridder=wproject --set gridder_accuracy=1e-6", true);
   std::printf("VLBA, gridder_accuracy 1e-6: max error / peak = %.3e\n", precise.max_error);
   EXPECT_LE(precise.max_error, 1e-5);

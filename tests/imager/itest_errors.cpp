@@ -20,24 +20,9 @@ class ImageErrors : public ::testing::Test {
     if (!ptclean::testing::haveSharedData("vla_day2_tdem0003.ms.tgz")) GTEST_SKIP() << "no shared data";
     dir_ = std::make_unique<ptclean::testing::TempDir>("errors");
     ms_ = ptclean::testing::unpackSharedMs("vla_day2_tdem0003.ms.tgz", dir_->path()).string();
-    before_ = snapshot(ms_);
+    unchanged_ = std::make_unique<ptclean::testing::UnchangedGuard>(ms_);
   }
-  void TearDown() override {
-    if (dir_) EXPECT_EQ(snapshot(ms_), before_) << "the input MS was modified";
-  }
-
-  /// Every file of the MS with its size and contents hash.
-  static std::map<std::string, std::size_t> snapshot(const std::string& ms) {
-    std::map<std::string, std::size_t> files;
-    for (const auto& entry : fs::recursive_directory_iterator(ms)) {
-      if (!entry.is_regular_file()) continue;
-      std::ifstream in(entry.path(), std::ios::binary);
-      std::stringstream content;
-      content << in.rdbuf();
-      files[entry.path().string()] = std::hash<std::string>{}(content.str());
-    }
-    return files;
-  }
+  void TearDown() override { unchanged_.reset(); }
 
   ptclean::testing::CommandResult image(const std::string& extra, const std::string& name = "out") {
     return runCommand(ptclean::testing::ptcleanBinary() + " image --set imsize=64 --set cell=0.5arcsec " +
@@ -62,7 +47,7 @@ class ImageErrors : public ::testing::Test {
 
   std::unique_ptr<ptclean::testing::TempDir> dir_;
   std::string ms_;
-  std::map<std::string, std::size_t> before_;
+  std::unique_ptr<ptclean::testing::UnchangedGuard> unchanged_;
 };
 
 }  // namespace

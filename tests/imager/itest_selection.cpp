@@ -30,6 +30,7 @@ TEST(Selection, SpwAndChannelRangesSelectExactlyThoseSamples) {
   ptclean::testing::TempDir dir("select");
   std::filesystem::create_directory(dir.path() / "vla");
   auto vla = ptclean::testing::unpackSharedMs("vla_day2_tdem0003.ms.tgz", dir.path() / "vla").string();
+  ptclean::testing::UnchangedGuard unchanged_vla(vla);
   auto r = runCommand(ptclean::testing::ptcleanBinary() + " image --set vis=" + vla + " --set imagename=" +
                       (dir / "chans") + " --set imsize=128 --set cell=0.4arcsec --set gridder=wproject"
                       " --set gridder_accuracy=1e-6 --set spw='0:10~20;40~41'");
@@ -51,6 +52,7 @@ TEST(Selection, SpwAndChannelRangesSelectExactlyThoseSamples) {
   if (!ptclean::testing::haveSharedData("vlba_mojave_m87.ms.tgz")) return;
   std::filesystem::create_directory(dir.path() / "vlba");
   auto vlba = ptclean::testing::unpackSharedMs("vlba_mojave_m87.ms.tgz", dir.path() / "vlba").string();
+  ptclean::testing::UnchangedGuard unchanged_vlba(vlba);
   r = runCommand(ptclean::testing::ptcleanBinary() + " image --set vis=" + vlba + " --set imagename=" +
                  (dir / "spw1") + " --set imsize=256 --set cell=0.0002arcsec --set gridder=wproject"
                  " --set gridder_accuracy=1e-6 --set datacolumn=data --set spw=1");

@@ -91,6 +91,7 @@ TEST(MultiMs, SharedDataAlongEveryAxis) {
     if (!haveSharedData(tgz)) GTEST_SKIP() << "no shared data";
     TempDir dir("mms-shared");
     const std::string ms = unpackSharedMs(tgz, dir.path()).string();
+    ptclean::testing::UnchangedGuard unchanged(ms);
     for (const char* axis : {"auto", "scan", "spw", "baseline"}) {
       const std::string out = dir / (std::string(axis) + ".mms");
       auto r = runPartition(ms, out, std::string("--separationaxis ") + axis + " --numsubms 4 --flagbackup false");

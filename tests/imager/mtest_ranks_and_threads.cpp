@@ -25,6 +25,7 @@ TEST(RanksAndThreads, SameImagesForEveryMix) {
   if (!ptclean::testing::haveSharedData("vlba_mojave_m87.ms.tgz")) GTEST_SKIP() << "no shared data";
   ptclean::testing::TempDir dir("mix");
   auto ms = ptclean::testing::unpackSharedMs("vlba_mojave_m87.ms.tgz", dir.path()).string();
+  ptclean::testing::UnchangedGuard unchanged(ms);
   const std::string args = " image --set vis=" + ms +
                            " --set imsize=256 --set cell=0.0002arcsec --set datacolumn=data"
                            " --set gridder=wproject --set weighting=briggs --set robust=0 --set imagename=";

@@ -1,5 +1,11 @@
 #include "test_support.h"
 
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+#include <fstream>
+
 #include <array>
 #include <cstdio>
 #include <cstdlib>
@@ -68,6 +74,24 @@ std::string pointSourcesToml(const std::vector<PointSource>& sources) {
     text += std::string(text.size() > 1 ? ", " : "") + "{type=\"point\", l=" + std::to_string(s.l_arcsec) +
             ", m=" + std::to_string(s.m_arcsec) + ", flux=" + std::to_string(s.flux) + "}";
   return text + "]";
+}
+
+std::map<std::string, std::size_t> treeSnapshot(const std::filesystem::path& path) {
+  std::map<std::string, std::size_t> files;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(path)) {
+    if (!entry.is_regular_file()) continue;
+    std::ifstream in(entry.path(), std::ios::binary);
+    std::stringstream content;
+    content << in.rdbuf();
+    files[entry.path().string()] = std::hash<std::string>{}(content.str());
+  }
+  return files;
+}
+
+UnchangedGuard::UnchangedGuard(std::filesystem::path path) : path_(std::move(path)), before_(treeSnapshot(path_)) {}
+
+UnchangedGuard::~UnchangedGuard() {
+  EXPECT_EQ(treeSnapshot(path_), before_) << "the input " << path_ << " was modified";
 }
 
 }  // namespace ptclean::testing

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <filesystem>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -45,6 +46,23 @@ class TempDir {
 /// Unpacks ../shared/data/<tgz> into `into` and returns the path of the MS it holds.
 /// Calls GTEST_SKIP-worthy failure (throws) if the archive is missing.
 std::filesystem::path unpackSharedMs(const std::string& tgz, const std::filesystem::path& into);
+
+/// Every file under `path` with the hash of its contents, to show that a run left it unchanged.
+std::map<std::string, std::size_t> treeSnapshot(const std::filesystem::path& path);
+
+/// Records `path` (an input MS) now, and when it goes fails the test if anything in it changed:
+/// ptclean never modifies its input (savemodel aside).
+class UnchangedGuard {
+ public:
+  explicit UnchangedGuard(std::filesystem::path path);
+  ~UnchangedGuard();
+  UnchangedGuard(const UnchangedGuard&) = delete;
+  UnchangedGuard& operator=(const UnchangedGuard&) = delete;
+
+ private:
+  std::filesystem::path path_;
+  std::map<std::string, std::size_t> before_;
+};
 
 /// True if the shared data folder with `tgz` exists.
 bool haveSharedData(const std::string& tgz);
