@@ -12,6 +12,7 @@
 #include "commands.h"
 #include "multi_ms.h"
 #include "data_problems_report.h"
+#include "image_metadata.h"
 #include "image_writer.h"
 #include "imaging_settings.h"
 #include "log.h"
@@ -92,36 +93,6 @@ std::vector<RowShare> shareOfSubMss(const std::vector<std::unique_ptr<MsReader>>
   for (std::size_t m = 0; m < readers.size(); ++m)
     if (owner[m] == me) shares.push_back({m, 0, readers[m]->selectedRows()});
   return shares;
-}
-
-std::vector<gridding::VisibilityView> viewsOf(const std::vector<SpwBlock>& blocks) {
-  std::vector<gridding::VisibilityView> views;
-  for (std::size_t b = 0; b < blocks.size(); ++b) {
-    const auto& block = blocks[b];
-    views.push_back({block.rows(), block.freq_hz.size(), block.uvw_m.data(), block.freq_hz.data(),
-                     block.vis.data(), block.weight.data()});
-  }
-  return views;
-}
-
-/// The metadata of an mfs image: the selected band's middle as its frequency.
-ImageMetadata continuumMetadata(const ImagingSettings& settings, const PhaseCentre& centre, const MsSummary& summary,
-                                const std::string& config_dump) {
-  ImageMetadata meta;
-  meta.nx = settings.nx;
-  meta.ny = settings.ny;
-  meta.cell_x_rad = settings.cell_x_rad;
-  meta.cell_y_rad = settings.cell_y_rad;
-  meta.ra_rad = centre.ra_rad;
-  meta.dec_rad = centre.dec_rad;
-  meta.ref_freq_hz = 0.5 * (summary.min_freq_hz + summary.max_freq_hz);
-  meta.bandwidth_hz = std::max(summary.max_freq_hz - summary.min_freq_hz, 1.0);
-  meta.telescope = summary.telescope;
-  meta.object = summary.field_name;
-  meta.obs_time_mjd_s = summary.start_time_mjd_s;
-  std::istringstream lines(config_dump);
-  for (std::string line; std::getline(lines, line);) meta.history.push_back("ptclean image: " + line);
-  return meta;
 }
 
 }  // namespace
@@ -219,7 +190,7 @@ int runImageCommand(const MpiContext& mpi, const std::string& config_file,
     ImageResult result;
     collectively(mpi, [&] {
       if (!mpi.isRoot()) return;
-      ImageMetadata meta = continuumMetadata(settings, centre, summary, config.dump());
+      ImageMetadata meta = imageMetadata(settings, centre, summary, config.dump());
       meta.ref_freq_hz = reffreq;
       meta.beam = terms.beam;
       addMultiTermOutputs(*outputs, meta, terms);
@@ -266,7 +237,7 @@ int runImageCommand(const MpiContext& mpi, const std::string& config_file,
     const double sum_weights = plane.sum_weights;
     const CleanMask* mask = plane.mask.get();
 
-    ImageMetadata meta = continuumMetadata(settings, centre, summary, config.dump());
+    ImageMetadata meta = imageMetadata(settings, centre, summary, config.dump());
     meta.beam = beam;
 
     ImageMetadata model_meta = meta;

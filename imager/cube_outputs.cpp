@@ -5,6 +5,7 @@
 #include <optional>
 #include <sstream>
 
+#include "image_metadata.h"
 #include "log.h"
 #include "primary_beam_outputs.h"
 #include "ptclean/deconvolution/restore.h"
@@ -60,27 +61,16 @@ ImageResult addCubeOutputs(OutputSet& outputs, const std::vector<double>& all, c
     }
   }
 
-  ImageMetadata meta;
-  meta.nx = settings.nx;
-  meta.ny = settings.ny;
-  meta.cell_x_rad = settings.cell_x_rad;
-  meta.cell_y_rad = settings.cell_y_rad;
-  meta.ra_rad = centre.ra_rad;
-  meta.dec_rad = centre.dec_rad;
+  ImageMetadata meta = imageMetadata(settings, centre, summary, config_dump);
   meta.nchan = n;
   meta.ref_freq_hz = axis.centre(0);
   meta.channel_width_hz = axis.width_hz;
   meta.spectral_frame = settings.cube.outframe;
   meta.rest_freq_hz = settings.cube.restfreq_hz;
-  meta.telescope = summary.telescope;
-  meta.object = summary.field_name;
-  meta.obs_time_mjd_s = summary.start_time_mjd_s;
   if (common)
     meta.beam = *common;
   else
     meta.channel_beams = beams;
-  std::istringstream lines(config_dump);
-  for (std::string line; std::getline(lines, line);) meta.history.push_back("ptclean image: " + line);
   ImageMetadata flat = meta;  // the model and sumwt carry no beam
   flat.units = "Jy/pixel";
   flat.beam.reset();
