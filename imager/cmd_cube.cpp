@@ -23,6 +23,7 @@
 #include "primary_beam_outputs.h"
 #include "ptclean/deconvolution/restore.h"
 #include "ptclean/gridding/stopwatch.h"
+#include "run_records.h"
 #include "run_timings.h"
 #include "spectral_frame.h"
 #include "weighting.h"
@@ -221,14 +222,7 @@ int runCubeImaging(const MpiContext& mpi, const ImagingSettings& settings, const
     spdlog::info("cube written in {:.2f} s:", write_seconds);
     for (const auto& path : result.outputs) spdlog::info("  {}", path);
   });
-  const double wall_seconds = wall.lap();
-  collectively(mpi, [&] { timings.write(mpi, options.timings_file, threads, wall_seconds); });
-  collectively(mpi, [&] {
-    if (!mpi.isRoot() || options.result_file.empty()) return;
-    for (int p = 0; p < int(Phase::Count); ++p) result.phases[phaseName(Phase(p))] = timings.get(Phase(p));
-    result.wall = wall_seconds;
-    writeImageResult(result, options.result_file);
-  });
+  writeRunRecords(mpi, timings, options, threads, wall.lap(), result);
   return 0;
 }
 

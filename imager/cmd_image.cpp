@@ -22,6 +22,7 @@
 #include "plane_imaging.h"
 #include "primary_beam_outputs.h"
 #include "image_result.h"
+#include "run_records.h"
 #include "run_timings.h"
 #include "mpi_context.h"
 #include "save_model.h"
@@ -205,14 +206,7 @@ int runImageCommand(const MpiContext& mpi, const std::string& config_file,
       spdlog::info("images written:");
       for (const auto& path : result.outputs) spdlog::info("  {}", path);
     });
-    const double wall_seconds = wall.lap();
-    collectively(mpi, [&] { timings.write(mpi, options.timings_file, threads, wall_seconds); });
-    collectively(mpi, [&] {
-      if (!mpi.isRoot() || options.result_file.empty()) return;
-      for (int p = 0; p < int(Phase::Count); ++p) result.phases[phaseName(Phase(p))] = timings.get(Phase(p));
-      result.wall = wall_seconds;
-      writeImageResult(result, options.result_file);
-    });
+    writeRunRecords(mpi, timings, options, threads, wall.lap(), result);
     return 0;
   }
   PlaneImages plane = imagePlane(mpi, gridder, *source, settings, centre, threads, timings);
@@ -270,14 +264,7 @@ int runImageCommand(const MpiContext& mpi, const std::string& config_file,
     spdlog::info("images written in {:.2f} s:", write_seconds);
     for (const auto& path : written) spdlog::info("  {}", path);
   });
-  const double wall_seconds = wall.lap();
-  collectively(mpi, [&] { timings.write(mpi, options.timings_file, threads, wall_seconds); });
-  collectively(mpi, [&] {
-    if (!mpi.isRoot() || options.result_file.empty()) return;
-    for (int p = 0; p < int(Phase::Count); ++p) result.phases[phaseName(Phase(p))] = timings.get(Phase(p));
-    result.wall = wall_seconds;
-    writeImageResult(result, options.result_file);
-  });
+  writeRunRecords(mpi, timings, options, threads, wall.lap(), result);
   return 0;
 }
 

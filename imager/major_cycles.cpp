@@ -13,15 +13,7 @@
 
 namespace ptclean::imager {
 
-CleanOutcome runMajorCycles(const MpiContext& mpi, gridding::Gridder& gridder, VisibilitySource& source,
-                            const ImagingSettings& settings, int threads, double sum_weights,
-                            const std::vector<double>& psf, CleanMask* mask, std::vector<double>& residual,
-                            std::vector<double>& model, RunTimings& timings) {
-  CleanOutcome outcome;
-  if (settings.niter == 0) return outcome;
-  const std::size_t pixels = settings.nx * settings.ny;
-  if (!mpi.isRoot()) model.assign(pixels, 0.0);
-
+deconvolution::CycleSettings cycleSettings(const ImagingSettings& settings) {
   deconvolution::CycleSettings cycle;
   cycle.niter = settings.niter;
   cycle.threshold = settings.threshold_jy;
@@ -31,7 +23,19 @@ CleanOutcome runMajorCycles(const MpiContext& mpi, gridding::Gridder& gridder, V
   cycle.minpsffraction = settings.minpsffraction;
   cycle.maxpsffraction = settings.maxpsffraction;
   cycle.nmajor = settings.nmajor;
-  deconvolution::CycleControl control(cycle);
+  return cycle;
+}
+
+CleanOutcome runMajorCycles(const MpiContext& mpi, gridding::Gridder& gridder, VisibilitySource& source,
+                            const ImagingSettings& settings, int threads, double sum_weights,
+                            const std::vector<double>& psf, CleanMask* mask, std::vector<double>& residual,
+                            std::vector<double>& model, RunTimings& timings) {
+  CleanOutcome outcome;
+  if (settings.niter == 0) return outcome;
+  const std::size_t pixels = settings.nx * settings.ny;
+  if (!mpi.isRoot()) model.assign(pixels, 0.0);
+
+  deconvolution::CycleControl control(cycleSettings(settings));
   auto clean = deconvolution::makeDeconvolver(
       {deconvolution::algorithmFromName(settings.deconvolver), settings.scales, settings.smallscalebias});
   const double sidelobe = mpi.isRoot() ? deconvolution::psfSidelobe(psf, settings.nx, settings.ny) : 0.0;

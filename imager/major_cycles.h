@@ -8,6 +8,7 @@
 
 #include "imaging_settings.h"
 #include "ms_reader.h"
+#include "ptclean/deconvolution/cycle_control.h"
 #include "ptclean/gridding/gridder.h"
 #include "run_timings.h"
 #include "visibility_source.h"
@@ -22,6 +23,9 @@ struct CleanOutcome {
   long major_cycles = 0;
   std::string stop_reason;
 };
+
+/// tclean's cycle-control keys of `settings`.
+deconvolution::CycleSettings cycleSettings(const ImagingSettings& settings);
 
 /// `residual` (rank 0: the normalised dirty image) and `model` (rank 0: zeros) are updated in
 /// place on rank 0; `psf` is rank 0's normalised PSF and `mask` rank 0's clean mask (updated

@@ -121,16 +121,7 @@ MultiTermResult imageMultiTerm(const MpiContext& mpi, gridding::Gridder& gridder
   };
 
   if (settings.niter > 0) {
-    deconvolution::CycleSettings cycle;
-    cycle.niter = settings.niter;
-    cycle.threshold = settings.threshold_jy;
-    cycle.nsigma = settings.nsigma;
-    cycle.cycleniter = settings.cycleniter;
-    cycle.cyclefactor = settings.cyclefactor;
-    cycle.minpsffraction = settings.minpsffraction;
-    cycle.maxpsffraction = settings.maxpsffraction;
-    cycle.nmajor = settings.nmajor;
-    deconvolution::CycleControl control(cycle);
+    deconvolution::CycleControl control(cycleSettings(settings));
     const double sidelobe = mpi.isRoot() ? deconvolution::psfSidelobe(out.psf[0], settings.nx, settings.ny) : 0.0;
     bool global = false;
     while (true) {
