@@ -17,9 +17,7 @@ while [ $# -gt 0 ]; do
   esac
 done
 
-repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-ptclean="${PTCLEAN_BUILD_DIR:-$repo/build}/imager/ptclean"
-[ -x "$ptclean" ] || { echo "build ptclean first: bash scripts/setup.sh build" >&2; exit 1; }
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 mkdir -p "$workdir"
 ms="$workdir/two_fields.ms"
 if [ ! -d "$ms" ]; then
@@ -41,9 +39,7 @@ field = ["0", "1"]
 spw = ["0", "1"]
 weighting = ["natural", "briggs"]
 TOML
-mpi=(mpirun --oversubscribe --bind-to none)
-[ "$(id -u)" -eq 0 ] && mpi+=(--allow-run-as-root)
-median() { sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
+mpi+=(--bind-to none)
 job_seconds() {  # the sum of the jobs' own wall times (from their result records)
   /usr/bin/python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print(sum(j['ret']['wall'] for j in d['jobs']))" "$1/batch.json"
 }

@@ -21,9 +21,7 @@ while [ $# -gt 0 ]; do
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
-repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-ptclean="${PTCLEAN_BUILD_DIR:-$repo/build}/imager/ptclean"
-[ -x "$ptclean" ] || { echo "build ptclean first: bash scripts/setup.sh build" >&2; exit 1; }
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 command -v wsclean >/dev/null || { echo "wsclean is not installed" >&2; exit 1; }
 threads=$(nproc)
 mkdir -p "$workdir"

@@ -17,9 +17,7 @@ while [ $# -gt 0 ]; do
   esac
 done
 
-repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-ptclean="${PTCLEAN_BUILD_DIR:-$repo/build}/imager/ptclean"
-[ -x "$ptclean" ] || { echo "build ptclean first: bash scripts/setup.sh build" >&2; exit 1; }
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 command -v wsclean >/dev/null || { echo "wsclean is not installed (apt-get install wsclean)" >&2; exit 1; }
 mkdir -p "$workdir"
 ms="$workdir/cube.ms"
@@ -28,10 +26,7 @@ if [ ! -d "$ms" ]; then
   "$ptclean" simulate --set vis="$ms" --set nchan=16 --set chanwidth=1MHz --set nintegrations=120 --set noise=0.05 \
     --set 'sources=[{type="point", l=60.0, m=-40.0, flux=1.0, line_freq="1.4075GHz", line_fwhm="3MHz"}, {type="point", l=-150.0, m=90.0, flux=0.5, spix=-0.7, reffreq="1.4GHz"}]' >&2
 fi
-mpi=(mpirun --oversubscribe --bind-to none)
-[ "$(id -u)" -eq 0 ] && mpi+=(--allow-run-as-root)
-median() { sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
-seconds() { local start end; start=$(date +%s.%N); "$@" >/dev/null 2>&1; end=$(date +%s.%N); awk -v a="$start" -v b="$end" 'BEGIN {print b - a}'; }
+mpi+=(--bind-to none)
 
 for niter in 0 500; do
   common=(image --set vis="$ms" --set specmode=cube --set outframe=TOPO --set imsize=512 --set cell=4arcsec --set gridder=wproject

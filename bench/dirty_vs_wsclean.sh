@@ -22,9 +22,7 @@ while [ $# -gt 0 ]; do
   esac
 done
 
-repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-ptclean="${PTCLEAN_BUILD_DIR:-$repo/build}/imager/ptclean"
-[ -x "$ptclean" ] || { echo "build ptclean first: bash scripts/setup.sh build" >&2; exit 1; }
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 command -v wsclean >/dev/null || { echo "wsclean is not installed (apt-get install wsclean)" >&2; exit 1; }
 threads=$(nproc)
 mkdir -p "$workdir"
@@ -34,8 +32,6 @@ if [ ! -d "$ms" ]; then
   "$ptclean" simulate "$repo/configs/simulate_bench.toml" --set vis="$ms" >&2
 fi
 samples=$(/usr/bin/python3 -c "import casacore.tables as t; m=t.table('$ms',ack=False); s=m.getcol('DATA',0,1).shape; print(m.nrows()*s[1])" 2>/dev/null || echo 11980800)
-mpi=(mpirun --oversubscribe)
-[ "$(id -u)" -eq 0 ] && mpi+=(--allow-run-as-root)
 
 common_pt="image --set vis=$ms --set imsize=2048 --set cell=1arcsec --set datacolumn=data --set gridder=wproject --set weighting=natural --set gridder_accuracy=$accuracy"
 common_ws="-size 2048 2048 -scale 1asec -pol I -weight natural -data-column DATA -niter 0 -reorder -j $threads"

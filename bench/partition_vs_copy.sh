@@ -16,21 +16,15 @@ while [ $# -gt 0 ]; do
   esac
 done
 
-repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-ptclean="${PTCLEAN_BUILD_DIR:-$repo/build}/imager/ptclean"
-[ -x "$ptclean" ] || { echo "build ptclean first: bash scripts/setup.sh build" >&2; exit 1; }
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 mkdir -p "$workdir"
 ms="$workdir/bench.ms"
 if [ ! -d "$ms" ]; then
   echo "simulating $ms ..." >&2
   "$ptclean" simulate "$repo/configs/simulate_bench.toml" --set vis="$ms" >&2
 fi
-mpi=(mpirun --oversubscribe)
-[ "$(id -u)" -eq 0 ] && mpi+=(--allow-run-as-root)
 megabytes=$(du -sm "$ms" | cut -f1)
 
-median() { sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
-seconds() { local start end; start=$(date +%s.%N); "$@" >/dev/null 2>&1; end=$(date +%s.%N); awk -v a="$start" -v b="$end" 'BEGIN {print b - a}'; }
 
 declare -A times
 for run in $(seq "$runs"); do
