@@ -5,6 +5,7 @@
 #include <casacore/ms/MeasurementSets/MeasurementSet.h>
 #include <casacore/tables/Tables/ArrayColumn.h>
 #include <casacore/tables/Tables/ScalarColumn.h>
+#include <casacore/tables/Tables/TableColumn.h>
 
 #include <map>
 #include <stdexcept>
@@ -17,6 +18,35 @@ std::string shapeText(const casacore::IPosition& shape) {
   std::string text = "[";
   for (std::size_t i = 0; i < shape.size(); ++i) text += (i ? ", " : "") + std::to_string(shape[i]);
   return text + "]";
+}
+
+/// A vector cell (CHAN_FREQ, CORR_TYPE, ...) must hold `length` (NUM_CHAN, NUM_CORR) values.
+template <typename T>
+void checkVectorLength(const casacore::ArrayColumn<T>& column, casacore::rownr_t row, int length,
+                       const std::string& where) {
+  const std::string name = column.columnDesc().name();
+  if (length < 1) throw std::runtime_error(where + ": " + name + " needs at least one value, but the count is " +
+                                           std::to_string(length));
+  if (!column.isDefined(row)) throw std::runtime_error(where + ": " + name + " is undefined");
+  const casacore::IPosition shape = column.shape(row);
+  if (shape != casacore::IPosition(1, length))
+    throw std::runtime_error(where + ": " + name + " has shape " + shapeText(shape) + ", but the row says " +
+                             std::to_string(length) + " values");
+}
+
+/// casacore's phaseDirMeas reads PHASE_DIR as [2, NUM_POLY + 1] unchecked (and crashes on [2, 0]).
+void checkFieldDirections(const casacore::MeasurementSet& ms, const std::string& where) {
+  casacore::MSFieldColumns fields(ms.field());
+  for (casacore::rownr_t f = 0; f < fields.nrow(); ++f) {
+    const int poly = fields.numPoly()(f);
+    if (!fields.phaseDir().isDefined(f))
+      throw std::runtime_error(where + "FIELD row " + std::to_string(f) + ": PHASE_DIR is undefined");
+    const casacore::IPosition shape = fields.phaseDir().shape(f);
+    if (poly < 0 || shape.size() != 2 || shape[0] != 2 || shape[1] < poly + 1)
+      throw std::runtime_error(where + "FIELD row " + std::to_string(f) + ": PHASE_DIR has shape " + shapeText(shape) +
+                               ", but NUM_POLY " + std::to_string(poly) + " needs [2, " + std::to_string(poly + 1) +
+                               "]");
+  }
 }
 
 }  // namespace
@@ -47,14 +77,19 @@ void validateMeasurementSet(const casacore::MeasurementSet& ms, const std::strin
       throw std::runtime_error(where + "DATA_DESCRIPTION row " + std::to_string(d) + " refers to polarization " +
                                std::to_string(p) + ", which does not exist (POLARIZATION has " +
                                std::to_string(pol.nrow()) + " rows)");
+    // The reader indexes these vectors by channel and by correlation (found by fuzzing).
+    checkVectorLength(spw.chanFreq(), s, spw.numChan()(s), where + "SPECTRAL_WINDOW row " + std::to_string(s));
+    checkVectorLength(spw.chanWidth(), s, spw.numChan()(s), where + "SPECTRAL_WINDOW row " + std::to_string(s));
+    checkVectorLength(pol.corrType(), p, pol.numCorr()(p), where + "POLARIZATION row " + std::to_string(p));
   }
+  checkFieldDirections(ms, where);
 
   // Row ids, and the data shape of the first row of each data description in use.
   casacore::ScalarColumn<casacore::Int> dd_id(ms, "DATA_DESC_ID"), ant1(ms, "ANTENNA1"), ant2(ms, "ANTENNA2"),
       field(ms, "FIELD_ID");
   const auto dds = dd_id.getColumn(), a1 = ant1.getColumn(), a2 = ant2.getColumn(), fields = field.getColumn();
   const long antennas = long(ms.antenna().nrow()), nfields = long(ms.field().nrow()), ndd = long(dd.nrow());
-  casacore::ArrayColumn<casacore::Complex> data(ms, column);
+  const casacore::ArrayColumn<casacore::Complex> data(ms, column);  // throws unless it holds complex values
   std::map<int, casacore::rownr_t> first_row;
   for (casacore::rownr_t r = 0; r < dds.size(); ++r) {
     auto bad = [&](const char* what, long value, const char* table, long rows) {
@@ -67,15 +102,27 @@ void validateMeasurementSet(const casacore::MeasurementSet& ms, const std::strin
     if (fields[r] < 0 || fields[r] >= nfields) bad("FIELD_ID", fields[r], "FIELD", nfields);
     first_row.emplace(dds[r], r);
   }
+  // The reader indexes FLAG, WEIGHT and WEIGHT_SPECTRUM by DATA's shape (found by fuzzing).
+  const bool has_spectrum = ms.tableDesc().isColumn("WEIGHT_SPECTRUM");
   for (const auto& [d, r] : first_row) {
     const casacore::IPosition expected(2, pol.numCorr()(dd.polarizationId()(d)), spw.numChan()(dd.spectralWindowId()(d)));
-    if (!data.isDefined(r)) throw std::runtime_error(where + column + " is undefined in row " + std::to_string(r));
-    const casacore::IPosition shape = data.shape(r);
-    if (shape != expected)
-      throw std::runtime_error(where + column + " has shape " + shapeText(shape) + " in row " + std::to_string(r) +
-                               ", but its data description " + std::to_string(d) + " says " +
-                               std::to_string(expected[0]) + " correlations x " + std::to_string(expected[1]) +
-                               " channels");
+    auto check = [&, d = d, r = r](const std::string& name, const casacore::IPosition& wanted, bool required) {
+      const casacore::TableColumn cells(ms, name);
+      if (!cells.isDefined(r)) {
+        if (!required) return;
+        throw std::runtime_error(where + name + " is undefined in row " + std::to_string(r));
+      }
+      const casacore::IPosition shape = cells.shape(r);
+      if (shape != wanted)
+        throw std::runtime_error(where + name + " has shape " + shapeText(shape) + " in row " + std::to_string(r) +
+                                 ", but its data description " + std::to_string(d) + " says " +
+                                 std::to_string(expected[0]) + " correlations x " + std::to_string(expected[1]) +
+                                 " channels");
+    };
+    check(column, expected, true);
+    check("FLAG", expected, true);
+    check("WEIGHT", casacore::IPosition(1, expected[0]), true);
+    if (has_spectrum) check("WEIGHT_SPECTRUM", expected, false);
   }
 }
 
