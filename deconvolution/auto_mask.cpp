@@ -258,4 +258,13 @@ AutoMaskUpdate AutoMasker::update(std::span<const double> residual, int threads,
   return u;
 }
 
+void AutoMasker::restore(State state) {
+  if (state.mask.size() != nx_ * ny_)
+    throw std::invalid_argument("auto-multithresh state: mask of " + std::to_string(state.mask.size()) +
+                                " pixels for an image of " + std::to_string(nx_ * ny_));
+  mask_ = std::move(state.mask);
+  updates_ = state.updates;
+  stopped_ = state.stopped;
+}
+
 }  // namespace ptclean::deconvolution

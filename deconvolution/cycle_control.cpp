@@ -52,6 +52,14 @@ MinorCyclePlan CycleControl::planMinorCycle(double peak_residual, double psf_sid
   return plan;
 }
 
+void CycleControl::restore(const CycleState& state) {
+  if (state.iterations_done < 0 || state.major_cycles_done < 0)
+    throw std::invalid_argument("cycle state: negative iteration or major-cycle count");
+  done_ = state.iterations_done;
+  major_cycles_ = state.major_cycles_done;
+  lowest_peak_ = state.lowest_peak;
+}
+
 void CycleControl::recordMinorCycle(long iterations, double final_peak) {
   done_ += iterations;
   ++major_cycles_;

@@ -95,4 +95,14 @@ std::vector<double> CleanMask::asImage() const {
   return image;
 }
 
+std::optional<deconvolution::AutoMasker::State> CleanMask::automaticState() const {
+  if (!automatic_) return std::nullopt;
+  return automatic_->state();
+}
+
+void CleanMask::restoreAutomatic(deconvolution::AutoMasker::State state) {
+  if (!automatic_) throw std::invalid_argument("the checkpoint holds an auto-multithresh mask, but usemask is not 'auto-multithresh'");
+  automatic_->restore(std::move(state));
+}
+
 }  // namespace ptclean::imager

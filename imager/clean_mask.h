@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -34,6 +35,10 @@ class CleanMask {
   std::size_t maskedPixels() const;
   /// The mask as 0/1 values for the `.mask` output.
   std::vector<double> asImage() const;
+  /// auto-multithresh's state between updates (empty for a user mask or none), for checkpoints.
+  std::optional<deconvolution::AutoMasker::State> automaticState() const;
+  /// Throws std::invalid_argument when this mask is not automatic or the sizes differ.
+  void restoreAutomatic(deconvolution::AutoMasker::State state);
 
  private:
   std::size_t size_ = 0;

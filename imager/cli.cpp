@@ -42,6 +42,11 @@ int runCli(int argc, char** argv) {
   image->add_option("--timings", image_options.timings_file, "write seconds per phase per rank to this JSON file");
   image->add_option("--result", image_options.result_file,
                     "write peak, rms, beam, flux, iterations, stop reason and outputs to this JSON file, last");
+  image->add_option("--checkpoint", image_options.checkpoint_file,
+                    "write a checkpoint (HDF5) to this file after each major cycle (as checkpoint=true)");
+  image->add_option("--restart", image_options.restart_file,
+                    "continue the run saved in this checkpoint after its last complete major cycle")
+      ->check(CLI::ExistingFile);
   bool no_work_on_client = false;
   image->add_flag("--no-work-on-client", no_work_on_client, "rank 0 only reduces and deconvolves; the others grid");
 
@@ -115,8 +120,8 @@ int runCli(int argc, char** argv) {
       return 0;
     }
     if (*image) {
-      if (config_file.empty() && overrides.empty())
-        throw ConfigError("give a config file or --set vis=... --set imagename=...");
+      if (config_file.empty() && overrides.empty() && image_options.restart_file.empty())
+        throw ConfigError("give a config file, --set vis=... --set imagename=..., or --restart FILE.h5");
       image_options.work_on_client = !no_work_on_client;
       return runImageCommand(mpi, config_file, overrides, image_options);
     }
@@ -154,10 +159,14 @@ int runCli(int argc, char** argv) {
     }
   } catch (const Interrupted& error) {
     if (mpi.isRoot()) std::fprintf(stderr, "ptclean: error: %s\n", error.what());
-    return 130;
+    return 128 + interruptSignal();
   } catch (const RankFailure& error) {
     if (mpi.isRoot()) std::fprintf(stderr, "ptclean: error: %s\n", error.what());
-    return std::string(error.what()).find("interrupted by") != std::string::npos ? 130 : 1;
+    // 128 + the signal, as a shell reports a process stopped by it (130: SIGINT, 143: SIGTERM).
+    const std::string text = error.what();
+    if (interrupted()) return 128 + interruptSignal();
+    if (text.find("interrupted by SIGTERM") != std::string::npos) return 143;
+    return text.find("interrupted by") != std::string::npos ? 130 : 1;
   } catch (const ConfigError& error) {
     if (mpi.isRoot()) std::fprintf(stderr, "ptclean: error: %s\n", error.what());
     return 2;

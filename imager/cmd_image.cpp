@@ -5,9 +5,12 @@
 #include <filesystem>
 #include <cmath>
 #include <cstdlib>
+#include <fstream>
+#include <unistd.h>
 #include <sstream>
 #include <thread>
 
+#include "checkpoint.h"
 #include "clean_mask.h"
 #include "commands.h"
 #include "multi_ms.h"
@@ -96,6 +99,58 @@ std::vector<RowShare> shareOfSubMss(const std::vector<std::unique_ptr<MsReader>>
   return shares;
 }
 
+/// The run's keys: the config file (or, for --restart without one, the checkpoint's keys) with the
+/// overrides. A restart whose keys differ from its checkpoint's is refused, naming them.
+Config loadRunConfig(const MpiContext& mpi, const std::string& config_file, const std::vector<std::string>& overrides,
+                     const ImageOptions& options, Checkpoint& resume) {
+  if (options.restart_file.empty()) return Config::load(imageKeys(), config_file, overrides);
+  std::string saved;
+  collectively(mpi, [&] {
+    if (!mpi.isRoot()) return;
+    resume = readCheckpoint(options.restart_file);
+    saved = resume.config;
+  });
+  mpi.broadcast(saved);
+  std::string base = config_file;
+  std::filesystem::path copy;
+  if (base.empty()) {
+    copy = std::filesystem::temp_directory_path() / ("ptclean-restart-" + std::to_string(::getpid()) + ".toml");
+    std::ofstream(copy) << saved;
+    base = copy.string();
+  }
+  auto removeCopy = [&] {
+    if (!copy.empty()) std::filesystem::remove(copy);
+  };
+  Config config = [&] {
+    try {
+      return Config::load(imageKeys(), base, overrides);
+    } catch (...) {
+      removeCopy();
+      throw;
+    }
+  }();
+  removeCopy();
+  if (const auto differences = configDifferences(saved, config.dump()); !differences.empty())
+    throw ConfigError("--restart " + options.restart_file + ": the keys differ from the checkpoint's: " + differences);
+  return config;
+}
+
+/// Where this run writes checkpoints ("" for none): --checkpoint, else the restarted file, else
+/// <imagename>.checkpoint.h5 with checkpoint=true.
+std::string checkpointPath(const ImagingSettings& settings, const ImageOptions& options) {
+  const std::string path = !options.checkpoint_file.empty() ? options.checkpoint_file
+                           : !options.restart_file.empty()  ? options.restart_file
+                           : settings.checkpoint            ? settings.imagename + ".checkpoint.h5"
+                                                            : "";
+  if (path.empty()) return path;
+  if (settings.specmode != "mfs" || settings.deconvolver == "mtmfs")
+    throw ConfigError("checkpoints: supported for specmode='mfs' with hogbom, clark or multiscale, not with specmode='" +
+                      settings.specmode + "' and deconvolver='" + settings.deconvolver + "'");
+  if (options.restart_file.empty() && std::filesystem::exists(path))
+    throw ConfigError("checkpoint " + path + " exists: continue that run with --restart " + path + ", or remove it");
+  return path;
+}
+
 }  // namespace
 
 int threadsPerRank(std::optional<int> requested, const MpiContext& mpi) {
@@ -109,8 +164,10 @@ int runImageCommand(const MpiContext& mpi, const std::string& config_file,
                     const std::vector<std::string>& overrides, const ImageOptions& options) {
   gridding::Stopwatch timer, wall;
   RunTimings timings;
-  const Config config = Config::load(imageKeys(), config_file, overrides);
+  Checkpoint resume;  // rank 0, with --restart
+  const Config config = loadRunConfig(mpi, config_file, overrides, options, resume);
   const ImagingSettings settings = imagingSettingsFrom(config);
+  const std::string checkpoint_path = checkpointPath(settings, options);
   const int threads = threadsPerRank(settings.threads, mpi);
   spdlog::info("ptclean image: {} rank(s) x {} thread(s) per rank, {} rank(s) on this node", mpi.size(),
                threads, mpi.ranksOnThisNode());
@@ -209,7 +266,10 @@ int runImageCommand(const MpiContext& mpi, const std::string& config_file,
     writeRunRecords(mpi, timings, options, threads, wall.lap(), result);
     return 0;
   }
-  PlaneImages plane = imagePlane(mpi, gridder, *source, settings, centre, threads, timings);
+  const PlaneCheckpoints checkpoints{checkpoint_path, config.dump(), mpi.isRoot() && !options.restart_file.empty() ? &resume : nullptr,
+                                    !options.restart_file.empty()};
+  PlaneImages plane = imagePlane(mpi, gridder, *source, settings, centre, threads, timings, "",
+                                 checkpoint_path.empty() ? nullptr : &checkpoints);
   reportDataProblems(mpi, readers);  // after the first full pass, which streamed runs read in chunks
   timer.lap();
   const CleanOutcome& clean = plane.clean;
@@ -263,6 +323,8 @@ int runImageCommand(const MpiContext& mpi, const std::string& config_file,
     timings.add(Phase::Write, write_seconds);
     spdlog::info("images written in {:.2f} s:", write_seconds);
     for (const auto& path : written) spdlog::info("  {}", path);
+    if (!checkpoint_path.empty() && std::filesystem::remove(checkpoint_path))
+      spdlog::info("the run is complete: checkpoint {} removed", checkpoint_path);
   });
   writeRunRecords(mpi, timings, options, threads, wall.lap(), result);
   return 0;

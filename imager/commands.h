@@ -28,6 +28,8 @@ struct ImageOptions {
   std::string timings_file;       ///< --timings FILE.json: seconds per phase per rank
   std::string result_file;        ///< --result FILE.json: peak, rms, beam, flux, ... (image_result.h)
   bool work_on_client = true;     ///< --no-work-on-client: rank 0 grids no data itself
+  std::string checkpoint_file;    ///< --checkpoint FILE.h5: checkpoints after each major cycle
+  std::string restart_file;       ///< --restart FILE.h5: continue after its last major cycle
 };
 int runImageCommand(const MpiContext& mpi, const std::string& config_file,
                     const std::vector<std::string>& overrides, const ImageOptions& options = {});

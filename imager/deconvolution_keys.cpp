@@ -69,6 +69,7 @@ const std::vector<KeySpec>& deconvolutionKeys() {
       {"pbcor", KeyType::Bool, "false", "also write <imagename>.image.pbcor: the image divided by the primary beam"},
       {"pbmodel", KeyType::String, "'auto'", "primary beam of <imagename>.pb: auto (alma for ALMA, else airy), airy (dish from ANTENNA) or alma"},
       {"max_memory", KeyType::Any, "0", "visibility memory per rank, '8GB' or a number of GB; beyond it, stream from the MS (0: no limit)"},
+      {"checkpoint", KeyType::Bool, "false", "write <imagename>.checkpoint.h5 after each major cycle, for `ptclean image --restart` (docs/reliability.md)"},
   };
   return keys;
 }
@@ -166,6 +167,10 @@ void readDeconvolutionSettings(const Config& config, ImagingSettings& s) {
   else throw ConfigError("key 'savemodel': '" + savemodel + "' must be none or modelcolumn");
   s.max_memory_bytes = parseMemory(config, "max_memory");
   if (!(s.max_memory_bytes >= 0.0)) throw ConfigError("key 'max_memory' must be >= 0");
+  s.checkpoint = config.boolean("checkpoint");
+  if (s.checkpoint && (s.deconvolver == "mtmfs" || config.string("specmode") != "mfs"))
+    throw ConfigError("key 'checkpoint': supported for specmode='mfs' with hogbom, clark or multiscale, not with "
+                      "specmode='" + config.string("specmode") + "' and deconvolver='" + s.deconvolver + "'");
   if (s.deconvolver == "mtmfs") {
     if (std::any_of(s.scales.begin(), s.scales.end(), [](double scale) { return scale != 0.0; }))
       throw ConfigError("key 'scales': mtmfs takes point components only so far (scales [] or [0])");

@@ -69,6 +69,7 @@ struct ImagingSettings {
   bool pbcor = false;
   std::string pbmodel = "auto";
   double max_memory_bytes = 0.0;         ///< per rank; 0 = no limit (keep all data in memory)
+  bool checkpoint = false;               ///< <imagename>.checkpoint.h5 after each major cycle
   std::optional<int> threads;
   CubeSettings cube;
 };

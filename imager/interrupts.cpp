@@ -27,10 +27,13 @@ void installInterruptHandlers() {
 
 bool interrupted() { return received != 0; }
 
-void throwIfInterrupted(const std::string& where) {
+int interruptSignal() { return received; }
+
+void throwIfInterrupted(const std::string& where, const std::string& hint) {
   if (received == 0) return;
   const char* name = received == SIGINT ? "SIGINT" : received == SIGTERM ? "SIGTERM" : "a signal";
-  throw Interrupted(std::string("interrupted by ") + name + " " + where + "; no outputs were written");
+  throw Interrupted(std::string("interrupted by ") + name + " " + where + "; no outputs were written" +
+                    (hint.empty() ? "" : "; " + hint));
 }
 
 void raiseTestSignal() {

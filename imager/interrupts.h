@@ -14,8 +14,11 @@ class Interrupted : public std::runtime_error {
 
 void installInterruptHandlers();
 bool interrupted();
-/// Throws Interrupted naming the signal and `where` when a signal has arrived.
-void throwIfInterrupted(const std::string& where);
+/// Throws Interrupted naming the signal and `where`, then `hint` (how to go on), when a signal
+/// has arrived.
+void throwIfInterrupted(const std::string& where, const std::string& hint = "");
+/// The signal that arrived (SIGINT, SIGTERM), 0 if none: the exit status is 128 + it.
+int interruptSignal();
 
 /// A test hook: with PTCLEAN_TEST_RAISE_SIGNAL=SEGV (or ABRT, KILL, BUS, FPE) in the
 /// environment, the process raises that signal on itself, as a crashing job would (the batch

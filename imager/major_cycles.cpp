@@ -29,13 +29,18 @@ deconvolution::CycleSettings cycleSettings(const ImagingSettings& settings) {
 CleanOutcome runMajorCycles(const MpiContext& mpi, gridding::Gridder& gridder, VisibilitySource& source,
                             const ImagingSettings& settings, int threads, double sum_weights,
                             const std::vector<double>& psf, CleanMask* mask, std::vector<double>& residual,
-                            std::vector<double>& model, RunTimings& timings) {
+                            std::vector<double>& model, RunTimings& timings, const CycleHooks& hooks) {
   CleanOutcome outcome;
   if (settings.niter == 0) return outcome;
   const std::size_t pixels = settings.nx * settings.ny;
   if (!mpi.isRoot()) model.assign(pixels, 0.0);
 
   deconvolution::CycleControl control(cycleSettings(settings));
+  CycleProgress progress;
+  if (hooks.resume) {
+    progress = *hooks.resume;
+    control.restore(progress.control);
+  }
   auto clean = deconvolution::makeDeconvolver(
       {deconvolution::algorithmFromName(settings.deconvolver), settings.scales, settings.smallscalebias});
   const double sidelobe = mpi.isRoot() ? deconvolution::psfSidelobe(psf, settings.nx, settings.ny) : 0.0;
@@ -46,10 +51,13 @@ CleanOutcome runMajorCycles(const MpiContext& mpi, gridding::Gridder& gridder, V
   std::vector<std::vector<std::complex<float>>> predicted, remaining;
 
   gridding::Stopwatch watch;
-  bool cycle_threshold_was_global = false;
+  bool& cycle_threshold_was_global = progress.cycle_threshold_was_global;
   while (true) {
     double go = 0.0;
-    collectively(mpi, [&] { throwIfInterrupted("after major cycle " + std::to_string(control.majorCyclesDone())); });
+    collectively(mpi, [&] {
+      const long done = control.majorCyclesDone();
+      throwIfInterrupted("after major cycle " + std::to_string(done), hooks.stop_hint ? hooks.stop_hint(done) : "");
+    });
     collectively(mpi, [&] {
       if (!mpi.isRoot()) return;
       if (mask) mask->update(residual, threads, cycle_threshold_was_global);
@@ -69,6 +77,8 @@ CleanOutcome runMajorCycles(const MpiContext& mpi, gridding::Gridder& gridder, V
       auto result = clean->executeMajorIteration({settings.nx, settings.ny, residual, model, psf, pixels},
                                                  {settings.gain, plan.iterations, plan.threshold, threads});
       control.recordMinorCycle(result.iterations, result.final_peak);
+      progress.history.push_back({peak, rms, plan.threshold, result.iterations, result.final_peak,
+                                  result.iterations >= plan.iterations ? "iteration budget" : "cycle threshold"});
       timings.count(Work::MinorIterations, double(result.iterations));
       const double minor_seconds = watch.lap();
       timings.add(Phase::Minor, minor_seconds);
@@ -119,6 +129,12 @@ CleanOutcome runMajorCycles(const MpiContext& mpi, gridding::Gridder& gridder, V
       for (double& r : residual) r /= sum_weights;
       spdlog::info("major cycle {} (predict, subtract, grid, reduce) {:.2f} s", control.majorCyclesDone(), watch.lap());
     }
+    if (hooks.after_major_cycle)
+      collectively(mpi, [&] {
+        if (!mpi.isRoot()) return;
+        progress.control = control.state();
+        hooks.after_major_cycle(progress, residual, model);
+      });
   }
   outcome.iterations = control.iterationsDone();
   outcome.major_cycles = control.majorCyclesDone();

@@ -3,9 +3,11 @@
 // grids the residual; the residual images are summed on rank 0.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
+#include "cycle_progress.h"
 #include "imaging_settings.h"
 #include "ms_reader.h"
 #include "ptclean/deconvolution/cycle_control.h"
@@ -24,6 +26,17 @@ struct CleanOutcome {
   std::string stop_reason;
 };
 
+/// What a run adds to the cycles for checkpoints and restarts; all empty for a plain run.
+struct CycleHooks {
+  /// Every rank: continue from here; the caller has restored rank 0's residual, model and mask.
+  const CycleProgress* resume = nullptr;
+  /// Rank 0, after each major cycle, with the residual and model of that cycle.
+  std::function<void(const CycleProgress&, const std::vector<double>& residual, const std::vector<double>& model)>
+      after_major_cycle;
+  /// Every rank: added to the message of a run stopped by a signal after `cycles_done` cycles.
+  std::function<std::string(long cycles_done)> stop_hint;
+};
+
 /// tclean's cycle-control keys of `settings`.
 deconvolution::CycleSettings cycleSettings(const ImagingSettings& settings);
 
@@ -33,6 +46,6 @@ deconvolution::CycleSettings cycleSettings(const ImagingSettings& settings);
 CleanOutcome runMajorCycles(const MpiContext& mpi, gridding::Gridder& gridder, VisibilitySource& source,
                             const ImagingSettings& settings, int threads, double sum_weights,
                             const std::vector<double>& psf, CleanMask* mask, std::vector<double>& residual,
-                            std::vector<double>& model, RunTimings& timings);
+                            std::vector<double>& model, RunTimings& timings, const CycleHooks& hooks = {});
 
 }  // namespace ptclean::imager

@@ -5,6 +5,7 @@
 #include "interrupts.h"
 #include "log.h"
 #include "mpi_context.h"
+#include "plane_checkpoints.h"
 #include "ptclean/deconvolution/beam_fit.h"
 #include "ptclean/deconvolution/restore.h"
 #include "ptclean/gridding/stopwatch.h"
@@ -26,9 +27,11 @@ std::vector<gridding::VisibilityView> viewsOf(const std::vector<SpwBlock>& block
 
 PlaneImages imagePlane(const MpiContext& mpi, gridding::Gridder& gridder, VisibilitySource& source,
                        const ImagingSettings& settings, const PhaseCentre& centre, int threads, RunTimings& timings,
-                       const std::string& label) {
+                       const std::string& label, const PlaneCheckpoints* checkpoints) {
   gridding::Stopwatch timer;
   PlaneImages out;
+  DataDigest digest;
+  if (checkpoints) digest = source.dataDigest(mpi);  // of the natural weights, before imaging weights
   out.sum_weights = source.prepareWeights(mpi, settings);
   mpi.checkAll(out.sum_weights > 0.0, label + "no unflagged data with non-zero weight in the selection");
   spdlog::info("{}weighting done in {:.2f} s", label, timer.lap());
@@ -83,8 +86,27 @@ PlaneImages imagePlane(const MpiContext& mpi, gridding::Gridder& gridder, Visibi
 
   // Deconvolution (niter > 0): `dirty` becomes the residual.
   out.model.assign(mpi.isRoot() ? psf.size() : 0, 0.0);
+  CycleHooks hooks;
+  CycleProgress resumed;
+  if (checkpoints && settings.niter > 0) {
+    if (checkpoints->resuming) {
+      collectively(mpi, [&] {
+        if (mpi.isRoot()) resumed = resumeFrom(*checkpoints, digest, out, settings);
+      });
+      double state[] = {double(resumed.control.iterations_done), double(resumed.control.major_cycles_done),
+                        resumed.control.lowest_peak};
+      mpi.broadcast(state);  // for the other ranks' messages
+      resumed.control = {long(state[0]), long(state[1]), state[2]};
+      hooks.resume = &resumed;
+    }
+    hooks.after_major_cycle = [&](const CycleProgress& progress, const std::vector<double>& residual,
+                                  const std::vector<double>& model) {
+      saveCheckpoint(*checkpoints, digest, settings, out, progress, residual, model);
+    };
+    hooks.stop_hint = [&, ranks = mpi.size()](long cycles_done) { return restartHint(checkpoints->path, cycles_done, ranks); };
+  }
   out.clean = runMajorCycles(mpi, gridder, source, settings, threads, out.sum_weights, psf, out.mask.get(), dirty,
-                             out.model, timings);
+                             out.model, timings, hooks);
   if (settings.niter > 0)
     spdlog::info("{}stopped after {} iterations in {} major cycle(s): {}", label, out.clean.iterations,
                  out.clean.major_cycles, out.clean.stop_reason);

@@ -7,6 +7,7 @@
 #include <memory>
 #include <vector>
 
+#include "checkpoint.h"
 #include "clean_mask.h"
 #include "imaging_settings.h"
 #include "major_cycles.h"
@@ -29,10 +30,18 @@ struct PlaneImages {
   std::unique_ptr<CleanMask> mask;  ///< rank 0, when niter > 0
 };
 
+/// Checkpoints of one plane's cycles (mfs): rank 0 writes `path` after each major cycle.
+struct PlaneCheckpoints {
+  std::string path;
+  std::string config;                  ///< the run's keys (Config::dump), kept in each checkpoint
+  const Checkpoint* resume = nullptr;  ///< rank 0: continue from it (others: null)
+  bool resuming = false;               ///< every rank: whether rank 0 continues from a checkpoint
+};
+
 /// Collective over `mpi`. `label` prefixes the plane's log lines ("" for mfs, "channel 3: ").
 PlaneImages imagePlane(const MpiContext& mpi, gridding::Gridder& gridder, VisibilitySource& source,
                        const ImagingSettings& settings, const PhaseCentre& centre, int threads, RunTimings& timings,
-                       const std::string& label = "");
+                       const std::string& label = "", const PlaneCheckpoints* checkpoints = nullptr);
 
 /// Views of blocks for the gridder.
 std::vector<gridding::VisibilityView> viewsOf(const std::vector<SpwBlock>& blocks);

@@ -75,7 +75,23 @@ void VisibilitySource::weigh(std::vector<SpwBlock>& blocks) const {
   applyUvTaper(blocks, taper_);
 }
 
+DataDigest VisibilitySource::dataDigest(const MpiContext& mpi) {
+  if (weighted_) throw std::logic_error("VisibilitySource::dataDigest after prepareWeights");
+  DataDigest digest;
+  collectively(mpi, [&] {
+    if (!streaming_) {
+      digest = digestOf(resident_);
+    } else {
+      for (const auto& chunk : chunks_) digest += digestOf(read(chunk));
+    }
+  });
+  std::uint64_t values[] = {digest.rows, digest.checksum};
+  mpi.sumAll(values);
+  return {values[0], values[1]};
+}
+
 double VisibilitySource::prepareWeights(const MpiContext& mpi, const ImagingSettings& settings) {
+  weighted_ = true;
   weighting_ = settings.weighting;
   robust_ = settings.robust;
   taper_ = settings.uvtaper_rad;

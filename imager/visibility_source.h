@@ -11,6 +11,7 @@
 #include <memory>
 #include <vector>
 
+#include "data_digest.h"
 #include "imaging_settings.h"
 #include "ms_reader.h"
 
@@ -50,6 +51,10 @@ class VisibilitySource {
   /// weights over all ranks. Collective.
   double prepareWeights(const MpiContext& mpi, const ImagingSettings& settings);
 
+  /// The digest of the selected data over all ranks (a checkpoint's fingerprint): call it before
+  /// prepareWeights, which replaces the natural weights in memory. Collective.
+  DataDigest dataDigest(const MpiContext& mpi);
+
   /// Calls `use` with each chunk in turn (in memory: once, with everything). Chunks carry their
   /// blocks' `vis_index`.
   void forEachChunk(const std::function<void(std::vector<SpwBlock>&)>& use);
@@ -67,6 +72,7 @@ class VisibilitySource {
   std::vector<SpwBlock> resident_;  ///< in memory mode: all of the share
   std::unique_ptr<WeightDensity> density_;
   std::shared_ptr<const WeightDensity> shared_density_;
+  bool weighted_ = false;  ///< prepareWeights has run: resident_ holds imaging weights
   Weighting weighting_ = Weighting::Natural;
   double robust_ = 0.0;
   std::vector<double> taper_;

@@ -87,6 +87,16 @@ class AutoMasker {
   std::span<const std::uint8_t> mask() const { return mask_; }
   bool stoppedUpdating() const { return stopped_; }
 
+  /// What the masker carries from one update to the next (a checkpoint saves it).
+  struct State {
+    std::vector<std::uint8_t> mask;
+    long updates = 0;
+    bool stopped = false;
+  };
+  State state() const { return {mask_, updates_, stopped_}; }
+  /// Continues from a saved state; throws std::invalid_argument when the mask's size differs.
+  void restore(State state);
+
  private:
   AutoMaskSettings settings_;
   std::size_t nx_, ny_;

@@ -40,6 +40,13 @@ struct MinorCyclePlan {
   long iterations = 0;     ///< at most this many components
 };
 
+/// What CycleControl carries from one major cycle to the next (a checkpoint saves it).
+struct CycleState {
+  long iterations_done = 0;
+  long major_cycles_done = 0;
+  double lowest_peak = -1.0;  ///< the lowest peak seen, for the divergence test; -1 before any
+};
+
 class CycleControl {
  public:
   explicit CycleControl(const CycleSettings& settings);
@@ -51,6 +58,9 @@ class CycleControl {
 
   long iterationsDone() const { return done_; }
   long majorCyclesDone() const { return major_cycles_; }
+  CycleState state() const { return {done_, major_cycles_, lowest_peak_}; }
+  /// Continues from a saved state, as if the cycles it counts had run here.
+  void restore(const CycleState& state);
 
  private:
   CycleSettings settings_;
