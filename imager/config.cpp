@@ -220,6 +220,16 @@ toml::table parsedEntry(const std::string& key, const std::string& text) {
   if (!parsed) throw ConfigError("key '" + key + "' has an unreadable value: " + text);
   return *parsed;
 }
+/// The value as T, or a ConfigError naming the key: keys of type Any take every TOML value, so
+/// their reader may find another type than it asks for (found by fuzzing: `reffreq = 4.25`).
+template <typename T>
+T valueAs(const std::string& key, const toml::node& node, const char* wanted) {
+  if constexpr (std::is_same_v<T, double>)
+    if (node.is_integer()) return double(*node.value<int64_t>());
+  const std::optional<T> value = node.value<T>();
+  if (!value) throw ConfigError("key '" + key + "' must be " + wanted + ", not " + nodeToText(node));
+  return *value;
+}
 template <typename T>
 std::vector<T> listOf(const std::string& key, const std::string& text) {
   auto table = parsedEntry(key, text);
@@ -227,11 +237,11 @@ std::vector<T> listOf(const std::string& key, const std::string& text) {
   const toml::node& node = *table.get("v");
   auto take = [&](const toml::node& n) {
     if constexpr (std::is_same_v<T, double>) {
-      out.push_back(n.is_integer() ? double(n.value<int64_t>().value()) : n.value<double>().value());
+      out.push_back(valueAs<double>(key, n, "a number or a list of numbers"));
     } else if constexpr (std::is_same_v<T, long>) {
-      out.push_back(long(n.value<int64_t>().value()));
+      out.push_back(long(valueAs<int64_t>(key, n, "an integer or a list of integers")));
     } else {
-      out.push_back(n.value<std::string>().value());
+      out.push_back(valueAs<std::string>(key, n, "a string or a list of strings"));
     }
   };
   if (node.is_array()) {
@@ -244,14 +254,18 @@ std::vector<T> listOf(const std::string& key, const std::string& text) {
 }  // namespace
 
 bool Config::boolean(const std::string& key) const {
-  return parsedEntry(key, entry(key).toml_text)["v"].value<bool>().value();
+  return valueAs<bool>(key, *parsedEntry(key, entry(key).toml_text).get("v"), "a boolean (true/false)");
 }
 long Config::integer(const std::string& key) const {
-  return long(parsedEntry(key, entry(key).toml_text)["v"].value<int64_t>().value());
+  return long(valueAs<int64_t>(key, *parsedEntry(key, entry(key).toml_text).get("v"), "an integer"));
 }
-double Config::real(const std::string& key) const { return listOf<double>(key, entry(key).toml_text).at(0); }
+double Config::real(const std::string& key) const {
+  const auto values = listOf<double>(key, entry(key).toml_text);
+  if (values.empty()) throw ConfigError("key '" + key + "' must be a number, not []");
+  return values[0];
+}
 std::string Config::string(const std::string& key) const {
-  return parsedEntry(key, entry(key).toml_text)["v"].value<std::string>().value();
+  return valueAs<std::string>(key, *parsedEntry(key, entry(key).toml_text).get("v"), "a string");
 }
 std::vector<std::string> Config::stringList(const std::string& key) const {
   return listOf<std::string>(key, entry(key).toml_text);
