@@ -8,6 +8,7 @@
 #include "commands.h"
 #include "config.h"
 #include "imaging_settings.h"
+#include "fault_reports.h"
 #include "interrupts.h"
 #include "log.h"
 #include "ms_simulator.h"
@@ -109,6 +110,7 @@ int runCli(int argc, char** argv) {
   }
   setupLogging(mpi.roleName(), mpi.isRoot(), verbose);
   installInterruptHandlers();
+  installCrashReports(mpi.size() > 1 ? mpi.who() : "ptclean");
 
   try {
     if (*keys) {
@@ -143,18 +145,21 @@ int runCli(int argc, char** argv) {
       return runListPartitionCommand(listed_vis, list_json, listfile);
     }
     if (*simulate) {
+      // Rank 0 simulates; the others learn how it went, so that none waits for a rank that left.
       int code = 0;
-      std::string error;
+      std::string outcome;  // "" for success, else 'C' (a config error) or 'E' and the message
       if (mpi.isRoot()) {
         try {
           code = runSimulateCommand(config_file, overrides, sim_threads > 0 ? sim_threads : threadsPerRank({}, mpi));
-        } catch (const ConfigError&) {
-          throw;
+        } catch (const ConfigError& e) {
+          outcome = std::string("C") + e.what();
         } catch (const std::exception& e) {
-          error = e.what();
+          outcome = std::string("E") + e.what();
         }
       }
-      mpi.checkAll(error.empty(), error);
+      mpi.broadcast(outcome);
+      if (!outcome.empty() && outcome[0] == 'C') throw ConfigError(outcome.substr(1));
+      if (!outcome.empty()) throw RankFailure(outcome.substr(1));
       return code;
     }
   } catch (const Interrupted& error) {
@@ -171,9 +176,15 @@ int runCli(int argc, char** argv) {
     if (mpi.isRoot()) std::fprintf(stderr, "ptclean: error: %s\n", error.what());
     return 2;
   } catch (const std::exception& error) {
-    if (mpi.isRoot() || dynamic_cast<const RankFailure*>(&error) == nullptr)
+    if (mpi.size() == 1) {
       std::fprintf(stderr, "ptclean: error: %s\n", error.what());
-    return 1;
+      return 1;
+    }
+    // Raised on this rank alone, outside a collective step: the others may be waiting in a
+    // collective that this rank will never join, so the run ends here rather than hang.
+    std::fprintf(stderr, "ptclean: error: %s: %s; ending the run\n", mpi.who().c_str(), error.what());
+    std::fflush(stderr);
+    mpi.abort(1);
   }
   return 0;
 }

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "clean_mask.h"
+#include "fault_reports.h"
 #include "interrupts.h"
 #include "log.h"
 #include "mpi_context.h"
@@ -52,11 +53,12 @@ CleanOutcome runMajorCycles(const MpiContext& mpi, gridding::Gridder& gridder, V
 
   gridding::Stopwatch watch;
   bool& cycle_threshold_was_global = progress.cycle_threshold_was_global;
+  long cycles_done = progress.control.major_cycles_done;  // on every rank (control counts on rank 0)
   while (true) {
     double go = 0.0;
     collectively(mpi, [&] {
-      const long done = control.majorCyclesDone();
-      throwIfInterrupted("after major cycle " + std::to_string(done), hooks.stop_hint ? hooks.stop_hint(done) : "");
+      throwIfInterrupted("after major cycle " + std::to_string(cycles_done),
+                         hooks.stop_hint ? hooks.stop_hint(cycles_done) : "");
     });
     collectively(mpi, [&] {
       if (!mpi.isRoot()) return;
@@ -110,6 +112,7 @@ CleanOutcome runMajorCycles(const MpiContext& mpi, gridding::Gridder& gridder, V
           outputs.push_back(predicted[b].data());
         }
         gridder.predict(views, model, outputs);
+        injectTestFault(mpi.rank(), cycles_done + 1);
         timings.addGridder(Phase::Degrid, gridder, sampleCount(views), 1);
         for (std::size_t b = 0; b < blocks.size(); ++b) {
           for (std::size_t i = 0; i < remaining[b].size(); ++i) remaining[b][i] = blocks[b].vis[i] - predicted[b][i];
@@ -125,6 +128,7 @@ CleanOutcome runMajorCycles(const MpiContext& mpi, gridding::Gridder& gridder, V
     timings.add(Phase::Reduce, reduce.lap());
     timings.count(Work::ReducedValues, double(residual.size()));
     timings.count(Work::MajorCycles, 1.0);
+    ++cycles_done;
     if (mpi.isRoot()) {
       for (double& r : residual) r /= sum_weights;
       spdlog::info("major cycle {} (predict, subtract, grid, reduce) {:.2f} s", control.majorCyclesDone(), watch.lap());

@@ -2,11 +2,35 @@
 
 #include <mpi.h>
 
+#include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace ptclean::imager {
+namespace {
+
+// Our own channel for the stall watch's arrival notes, apart from the batch protocol's messages.
+MPI_Comm watch_comm = MPI_COMM_NULL;
+constexpr int kArrivalTag = 1;
+
+/// MPI's errors on our communicator end the run with a line naming the rank, instead of MPI's
+/// default abort without our context (MPI_ERRORS_ARE_FATAL) or an error code no one checks.
+extern "C" void reportMpiError(MPI_Comm* comm, int* code, ...) {
+  char text[MPI_MAX_ERROR_STRING];
+  int length = 0;
+  MPI_Error_string(*code, text, &length);
+  int rank = -1;
+  MPI_Comm_rank(*comm, &rank);
+  std::fprintf(stderr, "ptclean: error: %s (rank %d): MPI error: %.*s\n",
+               rank == 0 ? "client" : ("server-" + std::to_string(rank)).c_str(), rank, length, text);
+  std::fflush(stderr);
+  MPI_Abort(MPI_COMM_WORLD, 1);
+}
+
+}  // namespace
 
 MpiContext::MpiContext(int& argc, char**& argv) {
   // A batch job of one rank runs without MPI: starting an MPI singleton costs ~0.45 s per job
@@ -25,14 +49,74 @@ MpiContext::MpiContext(int& argc, char**& argv) {
   MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, rank_, MPI_INFO_NULL, &node);
   MPI_Comm_size(node, &node_size_);
   MPI_Comm_free(&node);
+  MPI_Errhandler handler;
+  MPI_Comm_create_errhandler(reportMpiError, &handler);
+  MPI_Comm_set_errhandler(MPI_COMM_WORLD, handler);
+  MPI_Errhandler_free(&handler);
+  if (const char* timeout = std::getenv(kStallTimeoutVariable); timeout && *timeout) {
+    stall_timeout_s_ = std::atof(timeout);
+    if (stall_timeout_s_ > 0.0) {
+      MPI_Comm_dup(MPI_COMM_WORLD, &watch_comm);
+    } else {
+      if (rank_ == 0) std::fprintf(stderr, "ptclean: warning: %s='%s' is not seconds > 0: no stall watch\n", kStallTimeoutVariable, timeout);
+      stall_timeout_s_ = 0.0;
+    }
+  }
 }
 
 MpiContext::~MpiContext() {
+  if (watch_comm != MPI_COMM_NULL) MPI_Comm_free(&watch_comm);
   if (initialised_here_) {
     int finalised = 0;
     MPI_Finalized(&finalised);
     if (!finalised) MPI_Finalize();
   }
+}
+
+std::string MpiContext::who() const { return roleName() + " (rank " + std::to_string(rank_) + ")"; }
+
+int MpiContext::minimumWithStallTimeout(int mine) const {
+  static long sequence = 0;  // checkAll calls so far: every rank counts the same
+  ++sequence;
+  if (rank_ != 0) MPI_Send(&sequence, 1, MPI_LONG, 0, kArrivalTag, watch_comm);  // small: sent eagerly
+  int first = size_;
+  MPI_Request request;
+  MPI_Iallreduce(&mine, &first, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD, &request);
+  static std::vector<long> arrived;  // rank 0: the last checkAll each rank came to
+  arrived.resize(std::size_t(size_), 0);
+  arrived[0] = sequence;
+  auto drainArrivals = [&](bool wait) {
+    for (int r = 1; r < size_; ++r)
+      while (arrived[std::size_t(r)] < sequence) {
+        int there = 1;
+        if (!wait) MPI_Iprobe(r, kArrivalTag, watch_comm, &there, MPI_STATUS_IGNORE);
+        if (!there) break;
+        MPI_Recv(&arrived[std::size_t(r)], 1, MPI_LONG, r, kArrivalTag, watch_comm, MPI_STATUS_IGNORE);
+      }
+  };
+  // Servers wait twice as long, so that rank 0, which knows who is missing, speaks first.
+  const double limit = rank_ == 0 ? stall_timeout_s_ : 2.0 * stall_timeout_s_;
+  const auto start = std::chrono::steady_clock::now();
+  for (int done = 0;;) {
+    MPI_Test(&request, &done, MPI_STATUS_IGNORE);
+    if (done) break;
+    if (rank_ == 0) drainArrivals(false);
+    const double waited = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (waited > limit) {
+      std::string missing;
+      for (int r = 0; r < size_ && rank_ == 0; ++r)
+        if (arrived[std::size_t(r)] < sequence)
+          missing += (missing.empty() ? "" : ", ") + ("server-" + std::to_string(r)) + " (rank " + std::to_string(r) + ")";
+      std::fprintf(stderr, "ptclean: error: %s: %s did not reach the next step within %s=%g s (alive but stuck: a hung "
+                           "file system or a deadlock); ending the run\n", who().c_str(),
+                   missing.empty() ? "another rank" : missing.c_str(), kStallTimeoutVariable, stall_timeout_s_);
+      std::fflush(stderr);
+      MPI_Abort(MPI_COMM_WORLD, 1);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  if (rank_ == 0) drainArrivals(true);  // every rank sent its note before it joined the reduction
+  return first;
 }
 
 std::string MpiContext::roleName() const {
@@ -87,7 +171,10 @@ void MpiContext::checkAll(bool ok, const std::string& message) const {
   }
   int mine = ok ? size_ : rank_;  // the lowest failing rank wins
   int first = size_;
-  MPI_Allreduce(&mine, &first, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
+  if (stall_timeout_s_ > 0.0)
+    first = minimumWithStallTimeout(mine);
+  else
+    MPI_Allreduce(&mine, &first, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
   if (first == size_) return;
   std::string text = (rank_ == first) ? message : std::string();
   unsigned long length = text.size();

@@ -36,6 +36,7 @@ class MpiContext {
   bool isRoot() const { return rank_ == 0; }
   int ranksOnThisNode() const { return node_size_; }
   std::string roleName() const;  ///< "client" for rank 0, "server-N" otherwise
+  std::string who() const;       ///< "client (rank 0)", "server-2 (rank 2)": how messages name a rank
 
   void sumToRoot(std::span<double> values) const;   ///< in place; valid on rank 0 afterwards
   void sumAll(std::span<double> values) const;      ///< in place on every rank
@@ -43,7 +44,10 @@ class MpiContext {
   void broadcast(std::span<double> values) const;   ///< from rank 0
   void broadcast(std::string& text) const;          ///< from rank 0
   /// Every rank reports; if any failed, every rank throws RankFailure naming the first one.
+  /// With PTCLEAN_STALL_TIMEOUT=S in the environment, a rank that does not come within S seconds
+  /// (alive but stuck, which MPI cannot tell) ends the run with a message naming it.
   void checkAll(bool ok, const std::string& message) const;
+  static constexpr const char* kStallTimeoutVariable = "PTCLEAN_STALL_TIMEOUT";
   /// Point-to-point text messages (the batch command protocol). A message is a tag and a text.
   void send(int destination, int tag, const std::string& text) const;
   /// The next message from any rank: waits when `wait`, else returns false when none is there.
@@ -56,8 +60,12 @@ class MpiContext {
   [[noreturn]] void abort(int code) const;
 
  private:
+  /// MPI_Allreduce(MPI_MIN) of one int that gives up after stall_timeout_s_ (checkAll's).
+  int minimumWithStallTimeout(int mine) const;
+
   int rank_ = 0, size_ = 1, node_size_ = 1;
   bool initialised_here_ = false;
+  double stall_timeout_s_ = 0.0;  ///< 0: wait for ever
 };
 
 /// Runs `step` on every rank; if it throws on any rank, every rank throws RankFailure.
