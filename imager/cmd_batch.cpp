@@ -18,6 +18,7 @@
 #include "imaging_settings.h"
 #include "interrupts.h"
 #include "log.h"
+#include "process_resources.h"
 #include "mpi_context.h"
 #include "ms_reader.h"
 #include "multi_ms.h"
@@ -60,6 +61,31 @@ double estimateSamples(const BatchJob& job, std::vector<std::string>& datasets) 
 }
 
 /// Leaders of the groups of `ranks_per_job` ranks among ranks 1..size-1.
+/// The client's open files and memory before and after the batch, and each server's after its
+/// first and its last job (the first job's own growth is start-up, not a leak); logged.
+nlohmann::json resourceReport(const ProcessResources& client_start, const ProcessResources& client_end,
+                              const std::vector<JobRecord>& records) {
+  nlohmann::json report{{"client", {{"start", client_start.toJson()}, {"end", client_end.toJson()}}}};
+  std::map<int, std::pair<const JobRecord*, const JobRecord*>> by_server;  // first and last job
+  for (const auto& record : records) {
+    if (!record.result.contains("server_resources")) continue;
+    auto& [first, last] = by_server[record.server];
+    if (!first || record.stop < first->stop) first = &record;
+    if (!last || record.stop > last->stop) last = &record;
+  }
+  spdlog::info("batch resources: client {} open files and {:.1f} MB before, {} and {:.1f} MB after",
+               client_start.open_files, client_start.rss_mb, client_end.open_files, client_end.rss_mb);
+  for (const auto& [server, jobs] : by_server) {
+    const auto& first = jobs.first->result["server_resources"];
+    const auto& last = jobs.second->result["server_resources"];
+    report["servers"][std::to_string(server)] = {{"after_first_job", first}, {"after_last_job", last}};
+    spdlog::info("batch resources: server-{}: {} open files and {:.1f} MB after its first job, {} and {:.1f} MB after "
+                 "its last", server, first["open_files"].get<int>(), first["rss_mb"].get<double>(),
+                 last["open_files"].get<int>(), last["rss_mb"].get<double>());
+  }
+  return report;
+}
+
 std::vector<int> groupLeaders(const MpiContext& mpi, int ranks_per_job) {
   std::vector<int> leaders;
   for (int first = 1; first + ranks_per_job - 1 < mpi.size(); first += ranks_per_job) leaders.push_back(first);
@@ -108,7 +134,9 @@ int runBatchCommand(const MpiContext& mpi, const std::string& file, const std::v
   const int ranks_per_child = mpi.size() > 1 ? k : 1;
   auto handler = [](const std::string& command, const nlohmann::json& parameters) -> nlohmann::json {
     if (command != "image") throw std::invalid_argument("unknown command '" + command + "'");
-    return runImageJob(parameters);
+    nlohmann::json result = runImageJob(parameters);
+    result["server_resources"] = processResources().toJson();  // after the job: a leak grows it
+    return result;
   };
 
   BatchSummary summary;
@@ -131,6 +159,7 @@ int runBatchCommand(const MpiContext& mpi, const std::string& file, const std::v
     return 0;
   }
 
+  const ProcessResources client_start = processResources();
   spdlog::info("batch {}: {} job(s) to run ({} complete from before), {} server(s) of {} rank(s) x {} thread(s)", file,
                jobs.size(), summary.jobs.size(), leaders.empty() ? 1 : leaders.size(), ranks_per_child, threads);
   CommandClient client(mpi, leaders, handler);
@@ -184,6 +213,7 @@ int runBatchCommand(const MpiContext& mpi, const std::string& file, const std::v
   }
   client.stopServers();
   summary.stop = now();
+  const nlohmann::json resources = resourceReport(client_start, processResources(), summary.jobs);
 
   // Jobs in the batch file's order, for batch.json and the weblog.
   std::vector<JobRecord> ordered;
@@ -193,7 +223,7 @@ int runBatchCommand(const MpiContext& mpi, const std::string& file, const std::v
   summary.jobs = ordered;
   nlohmann::json all{{"batch_file", file},  {"ranks", summary.ranks},   {"ranks_per_job", summary.ranks_per_job},
                      {"threads_per_job", threads}, {"servers", summary.servers}, {"start", summary.start},
-                     {"stop", summary.stop}, {"datasets", summary.datasets}};
+                     {"stop", summary.stop}, {"datasets", summary.datasets}, {"resources", resources}};
   for (const auto& record : summary.jobs) all["jobs"].push_back(record.toJson());
   writeJsonFile(settings.outdir + "/batch.json", all);
   const std::string weblog = writeWeblog(settings.outdir, summary);
