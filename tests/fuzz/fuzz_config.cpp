@@ -63,9 +63,12 @@ bool namesAKey(const std::string& message) {
   std::abort();
 }
 
-/// One file per process, in memory (tmpfs), rewritten for every input.
+/// One file per process, in memory (tmpfs), rewritten for every input and removed at exit.
 const std::string& configPath() {
   static const std::string path = "/dev/shm/ptclean-fuzz-config-" + std::to_string(getpid()) + ".toml";
+  // Registered after `path` is made, so that it runs before `path` is destroyed.
+  static const bool removed_at_exit = std::atexit([] { std::remove(configPath().c_str()); }) == 0;
+  (void)removed_at_exit;
   return path;
 }
 

@@ -72,9 +72,11 @@ const fs::path& workFolder() {
     fs::remove_all(path);
     fs::create_directories(path);
     ptclean::fuzz::writeTemplateMs((path / "template.ms").string());
-    std::atexit([] { fs::remove_all(workFolder()); });
     return path;
   }();
+  // Registered after `folder` is made, so that it runs before `folder` is destroyed.
+  static const bool removed_at_exit = std::atexit([] { fs::remove_all(workFolder()); }) == 0;
+  (void)removed_at_exit;
   return folder;
 }
 

@@ -21,6 +21,13 @@ if [[ ! -f $build/build.ninja ]]; then
 fi
 ninja -C "$build" -j2 "${targets[@]}"
 
+# A target that crashed left its tmpfs files behind: remove those of processes that are gone.
+for stale in /dev/shm/ptclean-fuzz-*; do
+  [[ -e $stale ]] || continue
+  pid=${stale##*-}
+  kill -0 "${pid%.toml}" 2>/dev/null || rm -rf "$stale"
+done
+
 # Leaks are not findings here (casacore keeps caches for the life of the process); a smaller
 # malloc context and quarantine keep ASan's bookkeeping from dominating the run time.
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0:malloc_context_size=8:quarantine_size_mb=64}
