@@ -77,12 +77,7 @@ void validateMeasurementSet(const casacore::MeasurementSet& ms, const std::strin
       throw std::runtime_error(where + "DATA_DESCRIPTION row " + std::to_string(d) + " refers to polarization " +
                                std::to_string(p) + ", which does not exist (POLARIZATION has " +
                                std::to_string(pol.nrow()) + " rows)");
-    // The reader indexes these vectors by channel and by correlation (found by fuzzing).
-    checkVectorLength(spw.chanFreq(), s, spw.numChan()(s), where + "SPECTRAL_WINDOW row " + std::to_string(s));
-    checkVectorLength(spw.chanWidth(), s, spw.numChan()(s), where + "SPECTRAL_WINDOW row " + std::to_string(s));
-    checkVectorLength(pol.corrType(), p, pol.numCorr()(p), where + "POLARIZATION row " + std::to_string(p));
   }
-  checkFieldDirections(ms, where);
 
   // Row ids, and the data shape of the first row of each data description in use.
   casacore::ScalarColumn<casacore::Int> dd_id(ms, "DATA_DESC_ID"), ant1(ms, "ANTENNA1"), ant2(ms, "ANTENNA2"),
@@ -124,6 +119,16 @@ void validateMeasurementSet(const casacore::MeasurementSet& ms, const std::strin
     check("WEIGHT", casacore::IPosition(1, expected[0]), true);
     if (has_spectrum) check("WEIGHT_SPECTRUM", expected, false);
   }
+
+  // The reader indexes these vectors by channel and by correlation (found by fuzzing). Checked
+  // after the data shapes, so that a wrong NUM_CORR or NUM_CHAN is reported as a DATA shape.
+  for (casacore::rownr_t d = 0; d < dd.nrow(); ++d) {
+    const int s = dd.spectralWindowId()(d), p = dd.polarizationId()(d);
+    checkVectorLength(spw.chanFreq(), s, spw.numChan()(s), where + "SPECTRAL_WINDOW row " + std::to_string(s));
+    checkVectorLength(spw.chanWidth(), s, spw.numChan()(s), where + "SPECTRAL_WINDOW row " + std::to_string(s));
+    checkVectorLength(pol.corrType(), p, pol.numCorr()(p), where + "POLARIZATION row " + std::to_string(p));
+  }
+  checkFieldDirections(ms, where);
 }
 
 }  // namespace ptclean::imager
