@@ -67,7 +67,7 @@ const std::vector<KeySpec>& deconvolutionKeys() {
       {"savemodel", KeyType::String, "'none'", "none or modelcolumn (write MODEL_DATA after the last cycle)"},
       {"pblimit", KeyType::Double, "0.2", "primary-beam level below which .image.pbcor is blank (NaN)"},
       {"pbcor", KeyType::Bool, "false", "also write <imagename>.image.pbcor: the image divided by the primary beam"},
-      {"pbmodel", KeyType::String, "'auto'", "primary beam of <imagename>.pb: auto (alma for ALMA, else airy), airy (dish from ANTENNA) or alma"},
+      {"pbmodel", KeyType::String, "'auto'", "primary beam of <imagename>.pb: auto (alma for ALMA, vla for the VLA, else airy), airy (dish from ANTENNA), alma or vla (Perley's fits)"},
       {"max_memory", KeyType::Any, "0", "visibility memory per rank, '8GB' or a number of GB; beyond it, stream from the MS (0: no limit)"},
       {"checkpoint", KeyType::Bool, "false", "write <imagename>.checkpoint.h5 after each major cycle, for `ptclean image --restart` (docs/reliability.md)"},
   };
@@ -157,8 +157,8 @@ void readDeconvolutionSettings(const Config& config, ImagingSettings& s) {
   if (!(s.pblimit > 0.0 && s.pblimit < 1.0)) throw ConfigError("key 'pblimit' must be in (0, 1)");
   s.pbcor = config.boolean("pbcor");
   s.pbmodel = config.string("pbmodel");
-  if (s.pbmodel != "auto" && s.pbmodel != "airy" && s.pbmodel != "alma")
-    throw ConfigError("key 'pbmodel': '" + s.pbmodel + "' must be auto, airy or alma");
+  if (s.pbmodel != "auto" && s.pbmodel != "airy" && s.pbmodel != "alma" && s.pbmodel != "vla")
+    throw ConfigError("key 'pbmodel': '" + s.pbmodel + "' must be auto, airy, alma or vla");
   const std::string savemodel = config.string("savemodel");
   if (savemodel == "none") s.savemodel = SaveModel::None;
   else if (savemodel == "modelcolumn") s.savemodel = SaveModel::ModelColumn;

@@ -5,6 +5,10 @@
 //   'airy': D from the MS's ANTENNA table (the median DISH_DIAMETER), no blockage;
 //   'alma': CASA's ALMA model, D = 10.7 m (the effective diameter of the 12-m dishes) and
 //           d = 0.75 m (the subreflector's blockage).
+//   'vla':  Perley's published polynomial fits of the VLA's measured beams, as AIPS documents
+//           them (PBPARM) and CASA's VLA model uses them:
+//             PB = 1 + a X / 10^3 + b X^2 / 10^7 + c X^3 / 10^10, X = (r [arcmin] x f [GHz])^2,
+//           with (a, b, c) of the band nearest in frequency, over the main lobe (0 beyond).
 #pragma once
 
 #include <string>
@@ -13,16 +17,19 @@
 namespace ptclean::imager {
 
 struct PrimaryBeamModel {
-  std::string name;             ///< "airy" or "alma"
+  std::string name;             ///< "airy", "alma" or "vla"
   double dish_m = 0.0;          ///< D
   double blockage_m = 0.0;      ///< d
   /// The power pattern at `sin_theta` from the pointing centre, at `freq_hz`.
   double power(double sin_theta, double freq_hz) const;
+  /// For the log: "airy (D = 25.00 m, blockage 0.00 m)", "vla (Perley's fit for 1.465 GHz)".
+  std::string describe(double freq_hz) const;
   /// The angle (sin theta) where the power falls to `level` (bisection on the main lobe).
   double radiusAt(double level, double freq_hz) const;
 };
 
-/// 'auto' picks 'alma' for an ALMA telescope name, else 'airy' with `dish_diameter_m`.
+/// 'auto' picks 'alma' for an ALMA telescope name, 'vla' for VLA or EVLA, else 'airy' with
+/// `dish_diameter_m`.
 /// Throws ConfigError naming key 'pbmodel' for an unknown model or a missing dish size.
 PrimaryBeamModel primaryBeamModel(const std::string& name, const std::string& telescope, double dish_diameter_m);
 

@@ -12,8 +12,8 @@ void addPrimaryBeamOutputs(OutputSet& outputs, const ImageMetadata& meta, const 
                            const MsSummary& summary) {
   const PrimaryBeamModel model = primaryBeamModel(settings.pbmodel, summary.telescope, summary.dish_diameter_m);
   constexpr double kArcmin = 180.0 * 60.0 / std::numbers::pi;
-  spdlog::info("primary beam: {} (D = {:.2f} m, blockage {:.2f} m), half power at {:.3f}' at {:.6g} GHz{}; pblimit {}",
-               model.name, model.dish_m, model.blockage_m, model.radiusAt(0.5, freqs_hz.front()) * kArcmin,
+  spdlog::info("primary beam: {}, half power at {:.3f}' at {:.6g} GHz{}; pblimit {}",
+               model.describe(freqs_hz.front()), model.radiusAt(0.5, freqs_hz.front()) * kArcmin,
                freqs_hz.front() / 1e9, freqs_hz.size() == 1 ? " (the reference frequency)" : " (channel 0)",
                settings.pblimit);
   const std::size_t pixels = meta.nx * meta.ny;

@@ -101,7 +101,7 @@ std::vector<KeySpec> simulateKeys() {
        "scans start evenly over this hour-angle range (default: back to back)"},
       {"start_time", K::String, "\"2024-01-01T00:00:00\"", "UTC; the first scan starts after it"},
       {"primary_beam", K::String, "''",
-       "attenuate the sources by the dishes' primary beam: '' (none), 'airy' (the layout's dish) or 'alma'"},
+       "attenuate the sources by the dishes' primary beam: '' (none), 'airy' (the layout's dish), 'alma' or 'vla'"},
       {"noise", K::Double, "0.0",
        "Gaussian sigma of real and imaginary parts, Jy (WEIGHT = 1/noise^2)"},
       {"seed", K::Int, "1", "random seed of the noise"},
@@ -149,8 +149,8 @@ SimulationSettings simulationSettingsFrom(const Config& cfg) {
   s.start_time_mjd_s = mjdSeconds(cfg.string("start_time"));
   s.noise_jy = cfg.real("noise");
   s.primary_beam = cfg.string("primary_beam");
-  if (!s.primary_beam.empty() && s.primary_beam != "airy" && s.primary_beam != "alma")
-    throw ConfigError("key 'primary_beam': '" + s.primary_beam + "' must be '', 'airy' or 'alma'");
+  if (!s.primary_beam.empty() && s.primary_beam != "airy" && s.primary_beam != "alma" && s.primary_beam != "vla")
+    throw ConfigError("key 'primary_beam': '" + s.primary_beam + "' must be '', 'airy', 'alma' or 'vla'");
   s.seed = static_cast<std::uint64_t>(cfg.integer("seed"));
   s.autocorrelations = cfg.boolean("autocorrelations");
   s.weight_spectrum = cfg.boolean("weight_spectrum");
