@@ -13,7 +13,7 @@
 
 #include "projection_report.h"
 
-int main(int argc, char** argv) {
+static int project(int argc, char** argv) {
   CLI::App app{"ptclean_project: fit a cost model to measured ptclean runs and project strong scaling"};
   std::string workload, out = "projection.md";
   std::vector<std::string> runs;
@@ -23,12 +23,18 @@ int main(int argc, char** argv) {
   app.add_option("runs", runs, "run.json files from `ptclean image --timings`")->required()->check(CLI::ExistingFile);
   app.add_option("--out,-o", out, "the Markdown report (default projection.md)");
   CLI11_PARSE(app, argc, argv);
+  std::vector<std::filesystem::path> paths(runs.begin(), runs.end());
+  std::cout << ptclean::bench::writeProjection(paths, workload, out);
+  return 0;
+}
+
+// Also the exceptions of setting up the command line (not only of the projection) end with a
+// message and status 1, not with std::terminate's abort.
+int main(int argc, char** argv) {
   try {
-    std::vector<std::filesystem::path> paths(runs.begin(), runs.end());
-    std::cout << ptclean::bench::writeProjection(paths, workload, out);
+    return project(argc, argv);
   } catch (const std::exception& e) {
     std::cerr << "ptclean_project: " << e.what() << "\n";
     return 1;
   }
-  return 0;
 }

@@ -29,6 +29,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <exception>
 #include <filesystem>
 #include <iostream>
 #include <sstream>
@@ -66,7 +67,7 @@ bool onPath(const std::string& program) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
+static int sweep(int argc, char** argv) {
   CLI::App app{"ptclean_sweep: ptclean image over every MPI ranks x OpenMP threads mix of N cores"};
   std::string config, out = "sweep-out", ptclean, mpirun = PTCLEAN_SWEEP_MPIEXEC, workload;
   std::vector<std::string> overrides;
@@ -153,4 +154,15 @@ int main(int argc, char** argv) {
     }
   }
   return 0;
+}
+
+// An exception that gets this far (a filesystem error, say an --out folder that cannot be made)
+// ends the sweep with its message and status 1, not with std::terminate's abort.
+int main(int argc, char** argv) {
+  try {
+    return sweep(argc, argv);
+  } catch (const std::exception& e) {
+    std::cerr << "ptclean_sweep: " << e.what() << "\n";
+    return 1;
+  }
 }

@@ -62,7 +62,11 @@ MinorCycleResult Clark::executeMajorIteration(const DeconvolutionImages& images,
       for (auto& a : active) {
         const long dx = long(a.x) - long(bx), dy = long(a.y) - long(by);
         if (std::abs(dx) > kPatchHalfWidth || std::abs(dy) > kPatchHalfWidth) continue;
-        a.value -= component * images.psf[std::size_t(long(ny / 2) + dy) * nx + std::size_t(long(nx / 2) + dx)];
+        // The patch is clipped to the PSF: in an image of 128 pixels or fewer it would reach past
+        // the PSF's edge (found by AddressSanitizer, docs/sanitizers.md).
+        const long px = long(nx / 2) + dx, py = long(ny / 2) + dy;
+        if (px < 0 || py < 0 || px >= long(nx) || py >= long(ny)) continue;
+        a.value -= component * images.psf[std::size_t(py) * nx + std::size_t(px)];
       }
       ++result.iterations;
     }

@@ -76,6 +76,7 @@ struct Fftw<double> {
                               FFTW_ESTIMATE | FFTW_UNALIGNED);
   }
   static void run(Plan plan, Complex* p) { fftw_execute_dft(plan, p, p); }
+  static void destroy(Plan plan) { fftw_destroy_plan(plan); }
 };
 
 template <>
@@ -87,13 +88,22 @@ struct Fftw<float> {
                                FFTW_ESTIMATE | FFTW_UNALIGNED);
   }
   static void run(Plan plan, Complex* p) { fftwf_execute_dft(plan, p, p); }
+  static void destroy(Plan plan) { fftwf_destroy_plan(plan); }
+};
+
+/// The plans of one precision; destroyed at exit, so that LeakSanitizer sees FFTW's memory freed.
+template <typename T>
+struct PlanCache : std::map<std::tuple<int, int, int, int, bool>, typename Fftw<T>::Plan> {
+  ~PlanCache() {
+    for (const auto& entry : *this) Fftw<T>::destroy(entry.second);
+  }
 };
 
 /// 1D plans, one per (length, batch, stride, direction), made once per process.
 template <typename T>
 typename Fftw<T>::Plan cachedPlan(int n, int howmany, int stride, int dist, bool forward, typename Fftw<T>::Complex* p) {
   using Key = std::tuple<int, int, int, int, bool>;
-  static std::map<Key, typename Fftw<T>::Plan> plans;
+  static PlanCache<T> plans;
   std::lock_guard lock(plannerMutex());
   Key key{n, howmany, stride, dist, forward};
   auto found = plans.find(key);
