@@ -12,8 +12,8 @@ std::size_t wrap(long offset, std::size_t size) {
   return std::size_t(((offset % n) + n) % n);
 }
 
-/// The spectrum of `kernel` centred on pixel 0 of `fft`'s grid, times `factor`. The kernels are
-/// point-symmetric, so the spectrum is real.
+}  // namespace
+
 std::vector<double> kernelSpectrum(const ScaleKernel& kernel, const RealFft2d& fft, double factor, int threads) {
   std::vector<double> grid(fft.nx() * fft.ny(), 0.0);
   for (int dy = -kernel.radius; dy <= kernel.radius; ++dy)
@@ -25,8 +25,6 @@ std::vector<double> kernelSpectrum(const ScaleKernel& kernel, const RealFft2d& f
   for (std::size_t i = 0; i < real.size(); ++i) real[i] = spectrum[i].real() * factor;
   return real;
 }
-
-}  // namespace
 
 bool MultiscalePsfTerms::matches(std::span<const double> other, std::size_t other_nx, std::size_t other_ny) const {
   return other_nx == nx && other_ny == ny && other.size() == psf.size() &&

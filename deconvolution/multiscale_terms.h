@@ -52,6 +52,10 @@ struct MultiscalePsfTerms {
 /// 256 (the bound is set by the far sidelobes), at half the time per component.
 constexpr long kMinCrossWindow = 128;
 
+/// The spectrum of `kernel` centred on pixel 0 of `fft`'s grid, times `factor`. The kernels are
+/// point-symmetric, so the spectrum is real.
+std::vector<double> kernelSpectrum(const ScaleKernel& kernel, const RealFft2d& fft, double factor, int threads);
+
 /// `scales` in pixels, any order (0 = delta); those too large for the image are dropped.
 MultiscalePsfTerms buildPsfTerms(std::span<const double> psf, std::size_t nx, std::size_t ny,
                                  std::vector<double> scales, int threads);

@@ -172,8 +172,6 @@ void readDeconvolutionSettings(const Config& config, ImagingSettings& s) {
     throw ConfigError("key 'checkpoint': supported for specmode='mfs' with hogbom, clark or multiscale, not with "
                       "specmode='" + config.string("specmode") + "' and deconvolver='" + s.deconvolver + "'");
   if (s.deconvolver == "mtmfs") {
-    if (std::any_of(s.scales.begin(), s.scales.end(), [](double scale) { return scale != 0.0; }))
-      throw ConfigError("key 'scales': mtmfs takes point components only so far (scales [] or [0])");
     if (s.savemodel != SaveModel::None) throw ConfigError("key 'savemodel': not supported with deconvolver='mtmfs' yet");
     if (config.string("specmode") != "mfs") throw ConfigError("key 'deconvolver': mtmfs needs specmode='mfs'");
   }

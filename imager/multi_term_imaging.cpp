@@ -1,5 +1,6 @@
 #include "multi_term_imaging.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <numbers>
@@ -13,6 +14,7 @@
 #include "ptclean/deconvolution/beam_fit.h"
 #include "ptclean/deconvolution/cycle_control.h"
 #include "ptclean/deconvolution/multi_term.h"
+#include "ptclean/deconvolution/multi_term_scales.h"
 #include "ptclean/deconvolution/restore.h"
 #include "ptclean/gridding/stopwatch.h"
 
@@ -120,6 +122,20 @@ MultiTermResult imageMultiTerm(const MpiContext& mpi, gridding::Gridder& gridder
     return images;
   };
 
+  // With scales other than a point, the multi-scale multi-term cycle (its PSF terms made once).
+  std::unique_ptr<deconvolution::MultiTermScales> scale_terms;
+  const bool multiscale = std::any_of(settings.scales.begin(), settings.scales.end(), [](double s) { return s > 0.0; });
+  if (settings.niter > 0 && multiscale)
+    collectively(mpi, [&] {
+      if (!mpi.isRoot()) return;
+      std::vector<std::span<const double>> psfs(out.psf.begin(), out.psf.end());
+      scale_terms = std::make_unique<deconvolution::MultiTermScales>(psfs, settings.nx, settings.ny, n, settings.scales,
+                                                                     settings.smallscalebias, threads);
+      std::string used;
+      for (double s : scale_terms->scales()) used += (used.empty() ? "" : ", ") + fmt::format("{:g}", s);
+      spdlog::info("mtmfs: multi-scale components of scales [{}] pixels, smallscalebias {}", used, settings.smallscalebias);
+    });
+
   if (settings.niter > 0) {
     deconvolution::CycleControl control(cycleSettings(settings));
     const double sidelobe = mpi.isRoot() ? deconvolution::psfSidelobe(out.psf[0], settings.nx, settings.ny) : 0.0;
@@ -141,7 +157,9 @@ MultiTermResult imageMultiTerm(const MpiContext& mpi, gridding::Gridder& gridder
           return;
         }
         global = plan.threshold <= std::max(settings.threshold_jy, settings.nsigma * rms);
-        auto result = deconvolution::multiTermMinorCycle(imagesOf(), {settings.gain, plan.iterations, plan.threshold, threads});
+        const deconvolution::MinorCycleSettings minor{settings.gain, plan.iterations, plan.threshold, threads};
+        auto result = scale_terms ? scale_terms->minorCycle(imagesOf(), minor)
+                                  : deconvolution::multiTermMinorCycle(imagesOf(), minor);
         control.recordMinorCycle(result.iterations, result.final_peak);
         timings.add(Phase::Minor, watch.lap());
         timings.count(Work::MinorIterations, double(result.iterations));

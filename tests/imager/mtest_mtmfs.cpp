@@ -63,3 +63,34 @@ TEST(Mtmfs, SpectralIndicesAndFluxesForEveryMix) {
       EXPECT_LE(worst / peak, 1e-5) << other << " " << suffix;
     }
 }
+
+// Multi-scale mtmfs (deconvolution/multi_term_scales.cpp): an extended source (a 60" Gaussian,
+// 2 Jy, alpha -0.7) and a point (0.5 Jy, alpha +0.5) over 1 to 2 GHz, on 2 ranks.
+TEST(Mtmfs, MultiScaleRecoversAnExtendedSourcesFluxAndSpectralIndex) {
+  ptclean::testing::TempDir dir("mtmfs-ms");
+  const std::string ms = dir / "wide.ms";
+  auto sim = runCommand(ptclean::testing::ptcleanBinary() + " simulate --set vis=" + ms +
+                        " --set freq=1GHz --set nspw=8 --set nchan=4 --set chanwidth=31.25MHz --set nintegrations=30"
+                        " --set noise=0.01 --set 'sources=[{type=\"gaussian\", l=64.0, m=-40.0, flux=2.0, major=60.0, "
+                        "minor=60.0, pa=0.0, spix=-0.7, reffreq=\"1.5GHz\"}, {type=\"point\", l=-152.0, m=88.0, flux=0.5, "
+                        "spix=0.5, reffreq=\"1.5GHz\"}]'");
+  ASSERT_EQ(sim.exit_code, 0) << sim.output;
+  auto run = runCommand(ptclean::testing::mpirunPrefix(2) + " " + ptclean::testing::ptcleanBinary() + " image --set vis=" +
+                        ms + " --set imsize=128 --set cell=8arcsec --set deconvolver=mtmfs --set nterms=3"
+                        " --set reffreq=1.5GHz --set niter=3000 --set nsigma=3 --set datacolumn=data"
+                        " --set 'scales=[0, 4, 8]' --set imagename=" + (dir / "ms"));
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  EXPECT_NE(run.output.find("mtmfs: multi-scale components of scales [0, 4, 8] pixels"), std::string::npos) << run.output;
+  const auto model = ptclean::testing::readFits(dir / "ms.model.tt0.fits");
+  const auto alpha = ptclean::testing::readFits(dir / "ms.alpha.fits");
+  // The Gaussian's model flux: everything within 30 pixels of it (8 east, 5 south of the centre).
+  double flux = 0;
+  for (long y = 0; y < 128; ++y)
+    for (long x = 0; x < 128; ++x)
+      if (std::hypot(double(x - 56), double(y - 59)) < 30.0) flux += model.pixels[std::size_t(y * 128 + x)];
+  std::printf("Gaussian: model flux %.4f of 2 Jy, alpha %.3f at its peak; point: alpha %.3f\n", flux,
+              alpha.pixels[59 * 128 + 56], alpha.pixels[75 * 128 + 83]);
+  EXPECT_NEAR(flux, 2.0, 0.04);
+  EXPECT_NEAR(alpha.pixels[59 * 128 + 56], -0.7, 0.05);
+  EXPECT_NEAR(alpha.pixels[75 * 128 + 83], 0.5, 0.05);
+}
