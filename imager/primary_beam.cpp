@@ -26,10 +26,15 @@ constexpr VlaBand kVlaBands[] = {{0.0738, -0.897, 2.71, -0.242}, {0.3275, -0.935
                                  {8.435, -1.306, 6.253, -1.100},  {14.965, -1.305, 6.155, -1.030},
                                  {22.485, -1.417, 7.332, -1.352}, {43.315, -1.321, 6.185, -0.983}};
 
+/// The band nearest in log frequency: the smallest ratio max(f / f_band, f_band / f).
 const VlaBand& vlaBand(double freq_hz) {
+  auto distance = [&](const VlaBand& band) {
+    const double ratio = band.ghz * 1e9 / freq_hz;
+    return std::max(ratio, 1.0 / ratio);
+  };
   const VlaBand* best = &kVlaBands[0];
   for (const auto& band : kVlaBands)
-    if (std::abs(std::log(band.ghz * 1e9 / freq_hz)) < std::abs(std::log(best->ghz * 1e9 / freq_hz))) best = &band;
+    if (distance(band) < distance(*best)) best = &band;
   return *best;
 }
 
@@ -96,13 +101,19 @@ PrimaryBeamModel primaryBeamModel(const std::string& name, const std::string& te
 
 std::vector<double> primaryBeamImage(const PrimaryBeamModel& model, std::size_t nx, std::size_t ny, double cell_x_rad,
                                      double cell_y_rad, double freq_hz) {
+  // The beam depends on |x - nx/2| and |y - ny/2| only: one quadrant is evaluated (the models
+  // cost a Bessel function or a search per value), the rest mirrored.
+  const std::size_t qx = std::max(nx / 2, nx - 1 - nx / 2) + 1, qy = std::max(ny / 2, ny - 1 - ny / 2) + 1;
+  std::vector<double> quadrant(qx * qy);
+  for (std::size_t dy = 0; dy < qy; ++dy)
+    for (std::size_t dx = 0; dx < qx; ++dx) {
+      const double l = double(dx) * cell_x_rad, m = double(dy) * cell_y_rad;
+      quadrant[dy * qx + dx] = model.power(std::sqrt(std::min(1.0, l * l + m * m)), freq_hz);
+    }
   std::vector<double> pb(nx * ny);
   for (std::size_t y = 0; y < ny; ++y) {
-    const double m = (double(y) - double(ny / 2)) * cell_y_rad;
-    for (std::size_t x = 0; x < nx; ++x) {
-      const double l = -(double(x) - double(nx / 2)) * cell_x_rad;
-      pb[y * nx + x] = model.power(std::sqrt(std::min(1.0, l * l + m * m)), freq_hz);
-    }
+    const std::size_t dy = std::size_t(std::abs(long(y) - long(ny / 2)));
+    for (std::size_t x = 0; x < nx; ++x) pb[y * nx + x] = quadrant[dy * qx + std::size_t(std::abs(long(x) - long(nx / 2)))];
   }
   return pb;
 }
