@@ -19,7 +19,7 @@ build_packages=(build-essential cmake ninja-build pkg-config
   libspdlog-dev libfmt-dev nlohmann-json3-dev zlib1g-dev)
 # Only the tests use these: independent readers of our outputs (python-casacore, astropy, WSClean)
 # and a browser that opens the batch weblog (Chromium, headless).
-test_packages=(python3-casacore python3-numpy python3-astropy wsclean chromium)
+test_packages=(python3-casacore python3-numpy python3-astropy wsclean chromium hdf5-tools)
 # The sanitizer builds and static checks (docs/sanitizers.md): GCC's ASan/UBSan come with
 # build-essential; TSan uses clang with LLVM's OpenMP runtime and its Archer tool (libomp-dev).
 check_packages=(clang clang-tidy libomp-dev)
