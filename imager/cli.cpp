@@ -13,6 +13,8 @@
 #include "log.h"
 #include "ms_simulator.h"
 #include "mpi_context.h"
+#include "data_task_settings.h"
+#include "flag_settings.h"
 #include "partition_settings.h"
 #include "virtualconcat_settings.h"
 
@@ -23,6 +25,29 @@ void printKeys(const std::vector<KeySpec>& keys) {
   for (const auto& key : keys)
     std::printf("%-18s %-14s %s\n", key.name.c_str(),
                 key.default_value.empty() ? "(unset)" : key.default_value.c_str(), key.doc.c_str());
+}
+
+/// A task whose every key is also an option `--name value`, as CASA users type task parameters.
+struct TaskCommand {
+  CLI::App* command = nullptr;
+  std::vector<std::pair<std::string, std::string>> values;  ///< key name, value given ("" = none)
+  /// The options given, as "key=value" overrides after those of --set.
+  void addOverrides(std::vector<std::string>& overrides) const {
+    for (const auto& [name, value] : values)
+      if (!value.empty()) overrides.push_back(name + "=" + value);
+  }
+};
+
+void addTaskCommand(CLI::App& app, TaskCommand& task, const std::string& name, const std::string& description,
+                    const std::vector<KeySpec>& keys, std::string& config_file, std::vector<std::string>& overrides) {
+  task.command = app.add_subcommand(name, description + " (keys: `ptclean keys " + name + "`)");
+  task.command->add_option("config", config_file, "TOML file of " + name + " keys")->check(CLI::ExistingFile);
+  task.command->add_option("--set", overrides, "key=value, overriding the config file")->take_all();
+  task.values.reserve(keys.size());
+  for (const auto& key : keys) {
+    task.values.emplace_back(key.name, "");
+    task.command->add_option("--" + key.name, task.values.back().second, key.doc);
+  }
 }
 
 }  // namespace
@@ -57,16 +82,24 @@ int runCli(int argc, char** argv) {
   simulate->add_option("--set", overrides, "key=value, overriding the config file")->take_all();
   simulate->add_option("--threads", sim_threads, "threads (default: all cores)");
 
-  // partition: every key also as `--name value`, as CASA users type task parameters.
-  auto* partition = app.add_subcommand("partition", "write a Multi-MS from an MS, as CASA's partition (keys: `ptclean keys partition`)");
-  partition->add_option("config", config_file, "TOML file of partition keys")->check(CLI::ExistingFile);
-  partition->add_option("--set", overrides, "key=value, overriding the config file")->take_all();
-  std::vector<std::pair<std::string, std::string>> partition_values;
-  partition_values.reserve(partitionKeys().size());
-  for (const auto& key : partitionKeys()) {
-    partition_values.emplace_back(key.name, "");
-    partition->add_option("--" + key.name, partition_values.back().second, key.doc);
-  }
+  TaskCommand partition, split, hanningsmooth, flagdata;
+  addTaskCommand(app, partition, "partition", "write a Multi-MS from an MS, as CASA's partition", partitionKeys(),
+                 config_file, overrides);
+  addTaskCommand(app, split, "split", "copy selected data of an MS or Multi-MS, averaging channels, as CASA's split",
+                 splitKeys(), config_file, overrides);
+  addTaskCommand(app, hanningsmooth, "hanningsmooth",
+                 "smooth an MS or Multi-MS along frequency with the Hanning kernel, as CASA's hanningsmooth",
+                 hanningsmoothKeys(), config_file, overrides);
+  addTaskCommand(app, flagdata, "flagdata", "flag an MS or Multi-MS in place, or count its flags, as CASA's flagdata",
+                 flagdataKeys(), config_file, overrides);
+
+  std::string listobs_vis, listobs_file;
+  bool listobs_json = false, listobs_overwrite = false;
+  auto* listobs = app.add_subcommand("listobs", "summarise an MS or Multi-MS: scans, fields, spws, antennas, as CASA's listobs");
+  listobs->add_option("vis", listobs_vis, "the MS or Multi-MS")->required();
+  listobs->add_flag("--json", listobs_json, "the summary as JSON");
+  listobs->add_option("--listfile", listobs_file, "write to this file instead of standard output");
+  listobs->add_flag("--overwrite", listobs_overwrite, "replace an existing listfile");
 
   // virtualconcat: every key also as `--name value` (vis and visweightscale take several values).
   auto* virtualconcat = app.add_subcommand(
@@ -97,9 +130,9 @@ int runCli(int argc, char** argv) {
 
   std::string which;
   auto* keys = app.add_subcommand("keys", "list the config keys of a subcommand with their defaults");
-  keys->add_option("subcommand", which, "image, simulate, partition or virtualconcat")
+  keys->add_option("subcommand", which, "image, simulate, partition, virtualconcat, split, hanningsmooth or flagdata")
       ->required()
-      ->check(CLI::IsMember({"image", "simulate", "partition", "virtualconcat"}));
+      ->check(CLI::IsMember({"image", "simulate", "partition", "virtualconcat", "split", "hanningsmooth", "flagdata"}));
 
   try {
     app.parse(argc, argv);
@@ -108,7 +141,9 @@ int runCli(int argc, char** argv) {
     int code = app.exit(error);
     return code == 0 ? 0 : 2;
   }
-  setupLogging(mpi.roleName(), mpi.isRoot(), verbose);
+  // Data tasks log from every rank, as CASA's MPIServer-N lines show which server did what.
+  const bool data_task = *split.command || *hanningsmooth.command || *flagdata.command;
+  setupLogging(mpi.roleName(), mpi.isRoot(), verbose || data_task);
   installInterruptHandlers();
   installCrashReports(mpi.size() > 1 ? mpi.who() : "ptclean");
 
@@ -118,6 +153,9 @@ int runCli(int argc, char** argv) {
         printKeys(which == "image"           ? imageKeys()
                   : which == "partition"     ? partitionKeys()
                   : which == "virtualconcat" ? virtualconcatKeys()
+                  : which == "split"         ? splitKeys()
+                  : which == "hanningsmooth" ? hanningsmoothKeys()
+                  : which == "flagdata"      ? flagdataKeys()
                                              : simulateKeys());
       return 0;
     }
@@ -128,11 +166,25 @@ int runCli(int argc, char** argv) {
       return runImageCommand(mpi, config_file, overrides, image_options);
     }
     if (*batch) return runBatchCommand(mpi, config_file, overrides, batch_options);
-    if (*partition) {
-      for (const auto& [name, value] : partition_values)
-        if (!value.empty()) overrides.push_back(name + "=" + value);
+    if (*partition.command) {
+      partition.addOverrides(overrides);
       if (config_file.empty() && overrides.empty()) throw ConfigError("give a config file or --vis IN --outputvis OUT");
       return runPartitionCommand(mpi, config_file, overrides);
+    }
+    for (TaskCommand* task : {&split, &hanningsmooth}) {
+      if (!*task->command) continue;
+      task->addOverrides(overrides);
+      if (config_file.empty() && overrides.empty()) throw ConfigError("give a config file or --vis IN --outputvis OUT");
+      return runSplitCommand(mpi, task->command->get_name(), config_file, overrides);
+    }
+    if (*flagdata.command) {
+      flagdata.addOverrides(overrides);
+      if (config_file.empty() && overrides.empty()) throw ConfigError("give a config file or --vis MS --mode MODE ...");
+      return runFlagdataCommand(mpi, config_file, overrides);
+    }
+    if (*listobs) {
+      if (!mpi.isRoot()) return 0;
+      return runListObsCommand(listobs_vis, listobs_json, listobs_file, listobs_overwrite);
     }
     if (*virtualconcat) {
       for (const auto& [key, values] : virtualconcat_values)

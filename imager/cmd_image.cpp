@@ -35,6 +35,7 @@
 #include "ptclean/gridding/gridder.h"
 #include "ptclean/gridding/stopwatch.h"
 #include "ptclean/partition/row_shares.h"
+#include "ptclean/partition/unit_dealing.h"
 #include "visibility_source.h"
 
 namespace ptclean::imager {
@@ -73,18 +74,12 @@ std::vector<RowShare> shareOfSubMss(const std::vector<std::unique_ptr<MsReader>>
     spdlog::info("Multi-MS: {} Sub-MSs for {} ranks: splitting them by rows", readers.size(), workers);
     return shareOf(readers, mpi, work_on_client);
   }
-  std::vector<std::size_t> cost(readers.size()), order(readers.size());
-  for (std::size_t m = 0; m < readers.size(); ++m) {
+  std::vector<std::size_t> cost(readers.size());
+  for (std::size_t m = 0; m < readers.size(); ++m)
     for (std::size_t c : readers[m]->rowCosts()) cost[m] += c;
-    order[m] = m;
-  }
-  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return cost[a] > cost[b]; });
-  std::vector<std::size_t> load(workers, 0), owner(readers.size());
-  for (std::size_t m : order) {
-    const std::size_t w = std::size_t(std::min_element(load.begin(), load.end()) - load.begin());
-    owner[m] = w;
-    load[w] += cost[m];
-  }
+  const std::vector<std::size_t> owner = partition::dealLargestFirst(cost, workers);
+  std::vector<std::size_t> load(workers, 0);
+  for (std::size_t m = 0; m < readers.size(); ++m) load[owner[m]] += cost[m];
   for (std::size_t w = 0; w < workers; ++w) {
     std::string names;
     for (std::size_t m = 0; m < readers.size(); ++m)

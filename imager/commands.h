@@ -82,3 +82,24 @@ int runBatchCommand(const MpiContext& mpi, const std::string& file, const std::v
                     const BatchOptions& options);
 
 }  // namespace ptclean::imager
+
+namespace ptclean::imager {
+
+/// `ptclean split` and `ptclean hanningsmooth` (`task`): CASA's tasks (keys: splitKeys(),
+/// hanningsmoothKeys()). Collective: a Multi-MS's Sub-MSs are dealt to the ranks.
+int runSplitCommand(const MpiContext& mpi, const std::string& task, const std::string& config_file,
+                    const std::vector<std::string>& overrides);
+
+/// `ptclean listobs VIS`: a summary of an MS or Multi-MS as CASA's listobs prints it, or as JSON.
+int runListObsCommand(const std::string& vis, bool json, const std::string& listfile, bool overwrite);
+
+}  // namespace ptclean::imager
+
+namespace ptclean::imager {
+
+/// `ptclean flagdata`: CASA's flagdata (keys: flagdataKeys()), in place. Collective: a
+/// Multi-MS's Sub-MSs are dealt to the ranks; summary counts are summed on rank 0 and printed
+/// as JSON.
+int runFlagdataCommand(const MpiContext& mpi, const std::string& config_file, const std::vector<std::string>& overrides);
+
+}  // namespace ptclean::imager

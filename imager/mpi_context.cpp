@@ -227,6 +227,27 @@ std::vector<double> MpiContext::gatherToRoot(std::span<const double> mine) const
   return all;
 }
 
+std::vector<std::string> MpiContext::gatherTextsToRoot(const std::string& mine) const {
+  if (size_ == 1) return {mine};
+  int count = int(mine.size());
+  std::vector<int> counts(isRoot() ? size_ : 0), offsets(isRoot() ? size_ : 0);
+  MPI_Gather(&count, 1, MPI_INT, counts.data(), 1, MPI_INT, 0, MPI_COMM_WORLD);
+  std::string all;
+  if (isRoot()) {
+    std::size_t total = 0;
+    for (int r = 0; r < size_; ++r) {
+      offsets[r] = int(total);
+      total += std::size_t(counts[r]);
+    }
+    all.resize(total);
+  }
+  MPI_Gatherv(mine.data(), count, MPI_CHAR, all.data(), counts.data(), offsets.data(), MPI_CHAR, 0, MPI_COMM_WORLD);
+  std::vector<std::string> texts;
+  if (isRoot())
+    for (int r = 0; r < size_; ++r) texts.push_back(all.substr(std::size_t(offsets[r]), std::size_t(counts[r])));
+  return texts;
+}
+
 void MpiContext::abort(int code) const {
   int initialised = 0;
   MPI_Initialized(&initialised);

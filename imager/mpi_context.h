@@ -55,6 +55,8 @@ class MpiContext {
   /// Values from every rank to rank 0, in rank order (a cube's planes); `mine` may differ in
   /// length from rank to rank. Returns the concatenation on rank 0, nothing elsewhere.
   std::vector<double> gatherToRoot(std::span<const double> mine) const;
+  /// One text from every rank to rank 0, in rank order (nothing elsewhere).
+  std::vector<std::string> gatherTextsToRoot(const std::string& mine) const;
 
   /// Ends every rank at once (after an error that other ranks may not reach a collective for).
   [[noreturn]] void abort(int code) const;

@@ -99,6 +99,14 @@ std::vector<std::string> subMsPaths(const std::string& path) {
   return parts;
 }
 
+std::string multiMsAxis(const std::string& path) {
+  const std::string readme = casacore::Table::tableInfo(path).readme();
+  const auto at = readme.find("AxisType = ");
+  if (at == std::string::npos) return "";
+  const std::string axis = readme.substr(at + 11);
+  return axis.substr(0, axis.find('\n'));
+}
+
 MultiMsSummary summariseMultiMs(const std::string& path) {
   if (!fs::exists(path)) throw std::runtime_error("vis '" + path + "' does not exist");
   MultiMsSummary summary;
@@ -108,13 +116,7 @@ MultiMsSummary summariseMultiMs(const std::string& path) {
     summary.parts.push_back(summariseMs(path));
     return summary;
   }
-  casacore::TableInfo info = casacore::Table::tableInfo(path);
-  const std::string readme = info.readme();
-  const auto at = readme.find("AxisType = ");
-  if (at != std::string::npos) {
-    summary.axis = readme.substr(at + 11);
-    summary.axis = summary.axis.substr(0, summary.axis.find('\n'));
-  }
+  summary.axis = multiMsAxis(path);
   try {
     for (const auto& part : subMsPaths(path)) summary.parts.push_back(summariseMs(part));
   } catch (const casacore::AipsError& error) {

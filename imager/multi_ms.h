@@ -34,6 +34,9 @@ struct MultiMsSummary {
 /// subtable link resolves. Throws std::runtime_error naming the broken path.
 std::vector<std::string> subMsPaths(const std::string& path);
 
+/// The separation axis a Multi-MS's readme names ("scan,spw", "scan", ...; "" if none).
+std::string multiMsAxis(const std::string& path);
+
 /// Reads what listpartition prints. Throws std::runtime_error naming the path that is wrong.
 MultiMsSummary summariseMultiMs(const std::string& path);
 

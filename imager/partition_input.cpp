@@ -14,20 +14,6 @@
 #include "sub_ms_copy.h"
 
 namespace ptclean::imager {
-namespace {
-
-/// "all", or which data column a copy keeps (it becomes DATA, as CASA's partition and split do).
-void keepDataColumns(casacore::Table& copy, const std::string& datacolumn) {
-  static const char* kColumns[] = {"DATA", "CORRECTED_DATA", "MODEL_DATA", "FLOAT_DATA"};
-  if (datacolumn == "all") return;
-  const std::string keep = datacolumn == "data" ? "DATA" : datacolumn == "corrected" ? "CORRECTED_DATA" : "MODEL_DATA";
-  if (!copy.tableDesc().isColumn(keep)) throw std::runtime_error("datacolumn: " + keep + " is absent from the input MS");
-  for (const char* column : kColumns)
-    if (keep != column && std::string(column) != "FLOAT_DATA" && copy.tableDesc().isColumn(column)) copy.removeColumn(column);
-  if (keep != "DATA") copy.renameColumn("DATA", keep);
-}
-
-}  // namespace
 
 struct PartitionInput::Impl {
   casacore::MeasurementSet ms;
@@ -83,7 +69,7 @@ void PartitionInput::writeRows(const std::vector<std::size_t>& rows, const std::
   copyRowsAsMs(impl_->ms, impl_->selected, numbers, path, impl_->slicing);
   try {
     casacore::Table copy(path, casacore::Table::Update);
-    keepDataColumns(copy, datacolumn);
+    keepDataColumn(copy, datacolumn);
     if (copy.keywordSet().isDefined("SORTED_TABLE")) copy.rwKeywordSet().removeField("SORTED_TABLE");
     copy.flush();
   } catch (const casacore::AipsError& error) {

@@ -2,12 +2,14 @@
 
 #include <algorithm>
 
+#include "data_task_settings.h"
 #include "ptclean/partition/sub_ms_plan.h"
 
 namespace ptclean::imager {
 
 const std::vector<KeySpec>& partitionKeys() {
-  static const std::vector<KeySpec> keys = {
+  static const std::vector<KeySpec> keys = [] {
+    std::vector<KeySpec> keys = {
       {"vis", KeyType::String, "", "required: the input MeasurementSet"},
       {"outputvis", KeyType::String, "", "required: the output Multi-MS (or MS with createmms=false)"},
       {"createmms", KeyType::Bool, "true", "write a Multi-MS; false writes a plain MS of the selection"},
@@ -15,18 +17,11 @@ const std::vector<KeySpec>& partitionKeys() {
       {"numsubms", KeyType::Any, "'auto'", "number of Sub-MSs: auto (the MPI ranks under mpirun, else 8) or a number"},
       {"flagbackup", KeyType::Bool, "true", "save FLAG to <outputvis>.flagversions (flags.partition_1)"},
       {"datacolumn", KeyType::String, "'all'", "all, data, corrected or model (the one kept becomes DATA)"},
-      {"field", KeyType::String, "''", "field selection, CASA syntax"},
-      {"spw", KeyType::String, "''", "spectral window and channel selection ('0:5~60': one contiguous range per spw)"},
-      {"scan", KeyType::String, "''", "scan selection"},
-      {"antenna", KeyType::String, "''", "antenna/baseline selection; '*&&&' for autocorrelations only"},
-      {"correlation", KeyType::String, "''", "correlations kept, e.g. 'RR,LL' ('' = all)"},
-      {"timerange", KeyType::String, "''", "time selection"},
-      {"intent", KeyType::String, "''", "scan intent selection"},
-      {"array", KeyType::String, "''", "(sub)array id selection"},
-      {"uvrange", KeyType::String, "''", "uv-distance selection"},
-      {"observation", KeyType::String, "''", "observation id selection"},
-      {"feed", KeyType::String, "''", "multi-feed numbers: not implemented (as in CASA)"},
-  };
+    };
+    for (auto& key : selectionKeySpecs("spectral window and channel selection ('0:5~60': one contiguous range per spw)"))
+      keys.push_back(std::move(key));
+    return keys;
+  }();
   return keys;
 }
 
@@ -68,10 +63,7 @@ PartitionSettings partitionSettingsFrom(const Config& config) {
   std::transform(s.datacolumn.begin(), s.datacolumn.end(), s.datacolumn.begin(), ::tolower);
   if (s.datacolumn != "all" && s.datacolumn != "data" && s.datacolumn != "corrected" && s.datacolumn != "model")
     throw ConfigError("key 'datacolumn': '" + s.datacolumn + "' must be all, data, corrected or model");
-  s.selection = {config.string("field"),  config.string("spw"),       config.string("scan"),
-                 config.string("antenna"), config.string("timerange"), config.string("uvrange"),
-                 config.string("intent"), config.string("observation"), config.string("correlation"),
-                 config.string("array")};
+  s.selection = selectionFrom(config);
   return s;
 }
 

@@ -14,6 +14,7 @@
 #include <casacore/tables/Tables/TableRecord.h>
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <stdexcept>
 
@@ -57,6 +58,33 @@ casacore::Array<T> sliceCells(const casacore::Array<T>& cells, const Keep& keep,
   return out;
 }
 
+bool isDataColumn(const std::string& name) {
+  return name == "DATA" || name == "CORRECTED_DATA" || name == "MODEL_DATA";
+}
+
+/// `cells` of column `name` through the chunk's transform (the overload per cell type).
+void transformCells(const std::string& name, casacore::Array<casacore::Complex>& cells, const SpectralTransform& t) {
+  if (isDataColumn(name) && cells.ndim() == 3) cells.reference(t.data(casacore::Cube<casacore::Complex>(cells)));
+}
+void transformCells(const std::string& name, casacore::Array<casacore::Float>& cells, const SpectralTransform& t) {
+  if (name == "FLOAT_DATA" && cells.ndim() == 3) cells.reference(t.floatData(casacore::Cube<float>(cells)));
+  if (name == "WEIGHT_SPECTRUM" && cells.ndim() == 3) cells.reference(t.weightSpectrum());
+  if (name == "SIGMA_SPECTRUM" && cells.ndim() == 3) {
+    casacore::Cube<float> sigma = t.weightSpectrum();
+    for (float& v : sigma) v = v > 0.0f ? 1.0f / std::sqrt(v) : 0.0f;
+    cells.reference(sigma);
+  }
+  if (name == "WEIGHT" && cells.ndim() == 2) cells.reference(t.weight(casacore::Matrix<float>(cells)));
+  if (name == "SIGMA" && cells.ndim() == 2) cells.reference(t.sigma(casacore::Matrix<float>(cells)));
+}
+void transformCells(const std::string& name, casacore::Array<casacore::Bool>& cells, const SpectralTransform& t) {
+  if (name == "FLAG" && cells.ndim() == 3) cells.reference(t.flags());
+}
+template <typename T>
+void transformCells(const std::string& name, casacore::Array<T>&, const SpectralTransform&) {
+  if (name == "LAG_DATA") throw std::runtime_error("LAG_DATA cannot be averaged or smoothed along frequency");
+}
+
 template <typename T>
 void copyScalar(const casacore::Table& from, casacore::Table& to, const std::string& name,
                 const casacore::RefRows& rows, const Slicer& target) {
@@ -66,35 +94,38 @@ void copyScalar(const casacore::Table& from, casacore::Table& to, const std::str
 
 template <typename T>
 void copyArray(const casacore::Table& from, casacore::Table& to, const std::string& name,
-               const casacore::RefRows& rows, const Slicer& target, const Keep& keep) {
+               const casacore::RefRows& rows, const Slicer& target, const Keep& keep,
+               const SpectralTransform* transform) {
   casacore::ArrayColumn<T> in(from, name), out(to, name);
   casacore::Array<T> cells = in.getColumnCells(rows);
   const bool spectral = isSpectral(name), per_corr = isPerCorrelation(name);
   if ((spectral && cells.ndim() == 3) || (per_corr && cells.ndim() == 2)) {
     if (!keep.corrs.empty() || (spectral && !keep.chans.empty())) cells.reference(sliceCells(cells, keep, spectral));
   }
+  if (transform) transformCells(name, cells, *transform);
   out.putColumnRange(target, cells);
 }
 
 void copyColumn(const casacore::Table& from, casacore::Table& to, const std::string& name,
-                const casacore::RefRows& rows, const Slicer& target, const Keep& keep) {
+                const casacore::RefRows& rows, const Slicer& target, const Keep& keep,
+                const SpectralTransform* transform) {
   const casacore::ColumnDesc& desc = from.tableDesc().columnDesc(name);
   const bool scalar = desc.isScalar();
   switch (desc.dataType()) {
     case casacore::TpBool: return scalar ? copyScalar<casacore::Bool>(from, to, name, rows, target)
-                                         : copyArray<casacore::Bool>(from, to, name, rows, target, keep);
+                                         : copyArray<casacore::Bool>(from, to, name, rows, target, keep, transform);
     case casacore::TpInt: return scalar ? copyScalar<casacore::Int>(from, to, name, rows, target)
-                                        : copyArray<casacore::Int>(from, to, name, rows, target, keep);
+                                        : copyArray<casacore::Int>(from, to, name, rows, target, keep, transform);
     case casacore::TpFloat: return scalar ? copyScalar<casacore::Float>(from, to, name, rows, target)
-                                          : copyArray<casacore::Float>(from, to, name, rows, target, keep);
+                                          : copyArray<casacore::Float>(from, to, name, rows, target, keep, transform);
     case casacore::TpDouble: return scalar ? copyScalar<casacore::Double>(from, to, name, rows, target)
-                                           : copyArray<casacore::Double>(from, to, name, rows, target, keep);
+                                           : copyArray<casacore::Double>(from, to, name, rows, target, keep, transform);
     case casacore::TpComplex: return scalar ? copyScalar<casacore::Complex>(from, to, name, rows, target)
-                                            : copyArray<casacore::Complex>(from, to, name, rows, target, keep);
+                                            : copyArray<casacore::Complex>(from, to, name, rows, target, keep, transform);
     case casacore::TpDComplex: return scalar ? copyScalar<casacore::DComplex>(from, to, name, rows, target)
-                                             : copyArray<casacore::DComplex>(from, to, name, rows, target, keep);
+                                             : copyArray<casacore::DComplex>(from, to, name, rows, target, keep, transform);
     case casacore::TpString: return scalar ? copyScalar<casacore::String>(from, to, name, rows, target)
-                                           : copyArray<casacore::String>(from, to, name, rows, target, keep);
+                                           : copyArray<casacore::String>(from, to, name, rows, target, keep, transform);
     default: {
       // Rare types: cell by cell.
       casacore::TableColumn in(from, name), out(to, name);
@@ -102,6 +133,35 @@ void copyColumn(const casacore::Table& from, casacore::Table& to, const std::str
       for (std::size_t i = 0; i < numbers.size(); ++i) out.put(std::size_t(target.start()[0]) + i, in, numbers[i]);
     }
   }
+}
+
+/// Gives the transform a chunk's flags and per-channel weights, sliced as the copy slices them.
+void beginTransform(SpectralTransform& transform, const casacore::Table& from, const casacore::RefRows& rows,
+                    const Keep& keep, int spw) {
+  casacore::Array<bool> flags = casacore::ArrayColumn<bool>(from, "FLAG").getColumnCells(rows);
+  if (!keep.corrs.empty() || !keep.chans.empty()) flags.reference(sliceCells(flags, keep, true));
+  const casacore::IPosition shape = flags.shape();
+  casacore::Cube<float> weights(shape);
+  bool has_spectrum = false;
+  if (from.tableDesc().isColumn("WEIGHT_SPECTRUM")) {
+    casacore::ArrayColumn<float> column(from, "WEIGHT_SPECTRUM");
+    const auto first = rows.convert()[0];
+    if (column.isDefined(first) && column.shape(first).isEqual(casacore::ArrayColumn<bool>(from, "FLAG").shape(first))) {
+      casacore::Array<float> cells = column.getColumnCells(rows);
+      if (!keep.corrs.empty() || !keep.chans.empty()) cells.reference(sliceCells(cells, keep, true));
+      weights = cells;
+      has_spectrum = true;
+    }
+  }
+  if (!has_spectrum) {
+    casacore::Array<float> per_corr = casacore::ArrayColumn<float>(from, "WEIGHT").getColumnCells(rows);
+    if (!keep.corrs.empty()) per_corr.reference(sliceCells(per_corr, keep, false));
+    const casacore::Matrix<float> w(per_corr);
+    for (long r = 0; r < shape[2]; ++r)
+      for (long c = 0; c < shape[1]; ++c)
+        for (long p = 0; p < shape[0]; ++p) weights(p, c, r) = w(p, r);
+  }
+  transform.begin(spw, casacore::Cube<bool>(flags), weights, has_spectrum);
 }
 
 template <typename T>
@@ -135,7 +195,7 @@ void makeSlicedShapesVariable(casacore::Table& table) {
 
 /// The copy's SPECTRAL_WINDOW and POLARIZATION rows reduced to what is kept.
 void sliceSubtables(const std::string& path, const std::map<int, std::vector<int>>& chans_of_spw,
-                    const std::map<int, std::vector<int>>& corrs_of_pol) {
+                    const std::map<int, std::vector<int>>& corrs_of_pol, const SpectralTransform* transform) {
   if (!chans_of_spw.empty()) {
     casacore::Table spw(path + "/SPECTRAL_WINDOW", casacore::Table::Update);
     casacore::MSSpWindowColumns cols{casacore::MSSpectralWindow(spw)};
@@ -151,6 +211,20 @@ void sliceSubtables(const std::string& path, const std::map<int, std::vector<int
       cols.numChan().put(id, int(n));
       cols.totalBandwidth().put(id, casacore::sum(casacore::abs(width)));
       cols.refFrequency().put(id, freq[0]);
+    }
+  }
+  if (transform) {
+    casacore::Table spw(path + "/SPECTRAL_WINDOW", casacore::Table::Update);
+    casacore::MSSpWindowColumns cols{casacore::MSSpectralWindow(spw)};
+    for (casacore::rownr_t id = 0; id < spw.nrow(); ++id) {
+      const ChannelAxis axis = transform->outputAxis(
+          int(id), {cols.chanFreq()(id), cols.chanWidth()(id), cols.effectiveBW()(id), cols.resolution()(id)});
+      cols.chanFreq().put(id, axis.freq);
+      cols.chanWidth().put(id, axis.width);
+      cols.effectiveBW().put(id, axis.effective_bw);
+      cols.resolution().put(id, axis.resolution);
+      cols.numChan().put(id, int(axis.freq.size()));
+      cols.totalBandwidth().put(id, casacore::sum(casacore::abs(axis.width)));
     }
   }
   if (!corrs_of_pol.empty()) {
@@ -220,7 +294,7 @@ void copyRowsAsMs(const casacore::MeasurementSet& ms, const casacore::Table& sel
                                      std::filesystem::perm_options::add);
     }
     casacore::Table copy(path, casacore::Table::Update);
-    if (!chans_of_spw.empty() || !corrs_of_pol.empty()) makeSlicedShapesVariable(copy);
+    if (!chans_of_spw.empty() || !corrs_of_pol.empty() || slicing.transform) makeSlicedShapesVariable(copy);
     copy.addRow(rows.size());
     const casacore::Vector<casacore::Int> dds =
         casacore::ScalarColumn<casacore::Int>(selected, "DATA_DESC_ID").getColumnCells(casacore::RefRows(numbers));
@@ -243,14 +317,30 @@ void copyRowsAsMs(const casacore::MeasurementSet& ms, const casacore::Table& sel
       for (std::size_t i = start; i < end; ++i) chunk[i - start] = rows[i];
       const casacore::RefRows source(chunk);
       const Slicer target(IPosition(1, long(start)), IPosition(1, long(end - start)));
-      for (const auto& name : columns) copyColumn(selected, copy, name, source, target, keep_of_dd[dd]);
+      if (slicing.transform) beginTransform(*slicing.transform, selected, source, keep_of_dd[dd], dd_cols.spectralWindowId()(dd));
+      for (const auto& name : columns)
+        copyColumn(selected, copy, name, source, target, keep_of_dd[dd], slicing.transform.get());
       start = end;
     }
     copy.flush();
   } catch (const casacore::AipsError& error) {
     throw std::runtime_error("cannot write " + path + ": " + std::string(error.getMesg()));
   }
-  sliceSubtables(path, chans_of_spw, corrs_of_pol);
+  sliceSubtables(path, chans_of_spw, corrs_of_pol, slicing.transform.get());
+}
+
+}  // namespace ptclean::imager
+
+namespace ptclean::imager {
+
+void keepDataColumn(casacore::Table& copy, const std::string& datacolumn) {
+  static const char* kColumns[] = {"DATA", "CORRECTED_DATA", "MODEL_DATA"};
+  if (datacolumn == "all") return;
+  const std::string keep = datacolumn == "data" ? "DATA" : datacolumn == "corrected" ? "CORRECTED_DATA" : "MODEL_DATA";
+  if (!copy.tableDesc().isColumn(keep)) throw std::runtime_error("datacolumn: " + keep + " is absent from the input MS");
+  for (const char* column : kColumns)
+    if (keep != column && copy.tableDesc().isColumn(column)) copy.removeColumn(column);
+  if (keep != "DATA") copy.renameColumn("DATA", keep);
 }
 
 }  // namespace ptclean::imager

@@ -7,7 +7,10 @@
 #include <casacore/ms/MeasurementSets/MeasurementSet.h>
 #include <casacore/tables/Tables/Table.h>
 
+#include "spectral_transform.h"
+
 #include <map>
+#include <memory>
 #include <set>
 #include <string>
 #include <vector>
@@ -17,11 +20,16 @@ namespace ptclean::imager {
 struct MsSlicing {
   std::map<int, std::vector<int>> channels;  ///< spw -> channels kept (one contiguous run); absent = all
   std::set<int> correlations;                ///< Stokes types kept (casacore::Stokes); empty = all
+  std::shared_ptr<SpectralTransform> transform;  ///< applied to every row after slicing; null = none
 };
 
 /// Rows `rows` (row numbers of `selected`, a selection of `ms`) as a new MS at `path`, with its
 /// subtables. Throws std::runtime_error naming what cannot be sliced.
 void copyRowsAsMs(const casacore::MeasurementSet& ms, const casacore::Table& selected,
                   const std::vector<casacore::rownr_t>& rows, const std::string& path, const MsSlicing& slicing);
+
+/// Keeps one data column of a copy as DATA ("data", "corrected", "model"; "all" keeps them all),
+/// as CASA's split and partition do. Throws std::runtime_error when that column is absent.
+void keepDataColumn(casacore::Table& copy, const std::string& datacolumn);
 
 }  // namespace ptclean::imager

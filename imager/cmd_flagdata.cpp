@@ -1,0 +1,83 @@
+// `ptclean flagdata`: CASA's flagdata. The flags of each MS (a plain MS, or every Sub-MS of a
+// Multi-MS on the rank it is dealt to) are changed in place; counts are summed on rank 0.
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
+#include <ctime>
+#include <filesystem>
+
+#include "commands.h"
+#include "config.h"
+#include "data_task_runner.h"
+#include "flag_agents.h"
+#include "flag_settings.h"
+#include "flag_versions.h"
+#include "log.h"
+#include "mpi_context.h"
+
+namespace ptclean::imager {
+namespace {
+
+/// "flagdata_N", the first N not saved yet, as CASA names its automatic backups.
+std::string nextFlagVersion(const std::string& vis) {
+  for (int n = 1;; ++n) {
+    const std::string name = "flagdata_" + std::to_string(n);
+    if (!std::filesystem::exists(vis + ".flagversions/flags." + name)) return name;
+  }
+}
+
+std::string now() {
+  char text[64];
+  const std::time_t t = std::time(nullptr);
+  std::strftime(text, sizeof text, "%Y-%m-%d %H:%M:%S", std::gmtime(&t));
+  return text;
+}
+
+}  // namespace
+
+int runFlagdataCommand(const MpiContext& mpi, const std::string& config_file, const std::vector<std::string>& overrides) {
+  const Config config = Config::load(flagdataKeys(), config_file, overrides);
+  const FlagSettings settings = flagSettingsFrom(config);
+  const bool write = !settings.summary && settings.action == "apply";
+  collectively(mpi, [&] {
+    if (!mpi.isRoot()) return;
+    if (!std::filesystem::exists(settings.vis)) throw std::runtime_error("vis '" + settings.vis + "' does not exist");
+    if (!write) return;
+    // Every part is checked before any is changed, so a refusal leaves the data as it was.
+    for (const auto& part : taskParts(settings.vis)) checkFlaggable(part);
+    if (settings.flagbackup) {
+      const std::string version = nextFlagVersion(settings.vis);
+      saveFlagVersion(settings.vis, version, "Flags autosave on " + now());
+      spdlog::info("flagdata: flags saved as version {} in {}.flagversions", version, settings.vis);
+    }
+  });
+  InPlaceTask task{"flagdata", settings.vis,
+                   [&](const std::string& ms) {
+                     return settings.summary ? summariseFlags(ms, settings.commands[0])
+                                             : flagMs(ms, settings.commands, write);
+                   },
+                   {}};
+  const std::vector<std::string> results = runInPlaceTask(mpi, task);
+  if (!mpi.isRoot()) return 0;
+  nlohmann::json sum = sumFlagResults(results);
+  const double total = sum.value("total", 0.0), flagged = sum.value("flagged", 0.0);
+  if (total == 0) spdlog::warn("flagdata: the selection matches no data in {}", settings.vis);
+  if (settings.summary) {
+    spdlog::info("flagdata: {:.0f} of {:.0f} selected samples are flagged ({:.2f}%)", flagged, total,
+                 total > 0 ? 100.0 * flagged / total : 0.0);
+    std::printf("%s\n", sum.dump(2).c_str());
+    return 0;
+  }
+  spdlog::info("flagdata: {:.0f} of {:.0f} selected samples newly flagged; {:.2f}% of them flagged now{}",
+               sum.value("newly_flagged", 0.0), total, total > 0 ? 100.0 * flagged / total : 0.0,
+               write ? "" : " (action='" + settings.action + "': nothing written)");
+  if (settings.action == "calculate") {
+    nlohmann::json report = sum;
+    report["parts"] = nlohmann::json::array();
+    for (const auto& text : results) report["parts"].push_back(nlohmann::json::parse(text));
+    std::printf("%s\n", report.dump(2).c_str());
+  }
+  return 0;
+}
+
+}  // namespace ptclean::imager

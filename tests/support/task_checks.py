@@ -1,0 +1,63 @@
+#!/usr/bin/python3
+"""Numbers for the data-task tests, computed independently of ptclean with python-casacore.
+
+  task_checks.py average IN OUT WIDTH   split's width: OUT's DATA, FLAG and WEIGHT_SPECTRUM are the
+                                        weighted means / sums of IN's channels (spw 0 of both)
+  task_checks.py hanning IN OUT         OUT's DATA is 0.25/0.5/0.25 of IN's, edges flagged
+Prints the largest relative difference; exit code 0 only when it is below 1e-6."""
+import sys
+
+import numpy as np
+from casacore import tables
+
+
+def rows(path, dd):
+    t = tables.table(path, ack=False)
+    order = np.lexsort([t.getcol(k) for k in ["ANTENNA2", "ANTENNA1", "DATA_DESC_ID", "TIME"]])
+    sel = {k: t.getcol(k)[order] for k in ["DATA_DESC_ID", "DATA", "FLAG", "WEIGHT_SPECTRUM"] if k in t.colnames()}
+    keep = sel["DATA_DESC_ID"] == dd
+    return {k: v[keep] for k, v in sel.items()}
+
+
+def average(src, out, width):
+    a, b = rows(src, 0), rows(out, 0)
+    d, f, w = a["DATA"], a["FLAG"], a["WEIGHT_SPECTRUM"]
+    nchan = d.shape[1]
+    worst = 0.0
+    for k, first in enumerate(range(0, nchan, width)):
+        sl = slice(first, min(nchan, first + width))
+        good = ~f[:, sl, :]
+        any_good = good.any(axis=1)
+        use = np.where(any_good[:, None, :], good, True)
+        ws = (w[:, sl, :] * use).sum(axis=1)
+        mean = (d[:, sl, :] * w[:, sl, :] * use).sum(axis=1) / ws
+        scale = np.abs(mean).max()
+        worst = max(worst, np.abs(b["DATA"][:, k, :] - mean).max() / scale)
+        worst = max(worst, np.abs(b["WEIGHT_SPECTRUM"][:, k, :] - ws).max() / ws.max())
+        if not np.array_equal(b["FLAG"][:, k, :], ~any_good):
+            print(f"FLAG of output channel {k} differs")
+            return 1
+    print(f"largest relative difference {worst:.3g}")
+    return 0 if worst < 1e-6 else 1
+
+
+def hanning(src, out):
+    a, b = rows(src, 0), rows(out, 0)
+    d, f = a["DATA"], a["FLAG"]
+    expected = 0.25 * d[:, :-2, :] + 0.5 * d[:, 1:-1, :] + 0.25 * d[:, 2:, :]
+    worst = np.abs(b["DATA"][:, 1:-1, :] - expected).max() / np.abs(expected).max()
+    flags = f[:, :-2, :] | f[:, 1:-1, :] | f[:, 2:, :]
+    if not (b["FLAG"][:, 0, :].all() and b["FLAG"][:, -1, :].all()):
+        print("edge channels are not all flagged")
+        return 1
+    if not np.array_equal(b["FLAG"][:, 1:-1, :], flags):
+        print("interior flags differ from the propagated flags")
+        return 1
+    print(f"largest relative difference {worst:.3g}")
+    return 0 if worst < 1e-6 else 1
+
+
+if __name__ == "__main__":
+    if sys.argv[1] == "average":
+        sys.exit(average(sys.argv[2], sys.argv[3], int(sys.argv[4])))
+    sys.exit(hanning(sys.argv[2], sys.argv[3]))
