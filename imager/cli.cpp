@@ -15,6 +15,7 @@
 #include "mpi_context.h"
 #include "data_task_settings.h"
 #include "flag_settings.h"
+#include "uvcontsub_task.h"
 #include "partition_settings.h"
 #include "virtualconcat_settings.h"
 
@@ -82,7 +83,7 @@ int runCli(int argc, char** argv) {
   simulate->add_option("--set", overrides, "key=value, overriding the config file")->take_all();
   simulate->add_option("--threads", sim_threads, "threads (default: all cores)");
 
-  TaskCommand partition, split, hanningsmooth, flagdata;
+  TaskCommand partition, split, hanningsmooth, flagdata, uvcontsub;
   addTaskCommand(app, partition, "partition", "write a Multi-MS from an MS, as CASA's partition", partitionKeys(),
                  config_file, overrides);
   addTaskCommand(app, split, "split", "copy selected data of an MS or Multi-MS, averaging channels, as CASA's split",
@@ -92,6 +93,9 @@ int runCli(int argc, char** argv) {
                  hanningsmoothKeys(), config_file, overrides);
   addTaskCommand(app, flagdata, "flagdata", "flag an MS or Multi-MS in place, or count its flags, as CASA's flagdata",
                  flagdataKeys(), config_file, overrides);
+  addTaskCommand(app, uvcontsub, "uvcontsub",
+                 "subtract a polynomial continuum fitted to line-free channels, as CASA's uvcontsub", uvcontsubKeys(),
+                 config_file, overrides);
 
   std::string listobs_vis, listobs_file;
   bool listobs_json = false, listobs_overwrite = false;
@@ -130,9 +134,10 @@ int runCli(int argc, char** argv) {
 
   std::string which;
   auto* keys = app.add_subcommand("keys", "list the config keys of a subcommand with their defaults");
-  keys->add_option("subcommand", which, "image, simulate, partition, virtualconcat, split, hanningsmooth or flagdata")
+  keys->add_option("subcommand", which, "image, simulate, partition, virtualconcat, split, hanningsmooth, flagdata or uvcontsub")
       ->required()
-      ->check(CLI::IsMember({"image", "simulate", "partition", "virtualconcat", "split", "hanningsmooth", "flagdata"}));
+      ->check(CLI::IsMember(
+          {"image", "simulate", "partition", "virtualconcat", "split", "hanningsmooth", "flagdata", "uvcontsub"}));
 
   try {
     app.parse(argc, argv);
@@ -142,7 +147,7 @@ int runCli(int argc, char** argv) {
     return code == 0 ? 0 : 2;
   }
   // Data tasks log from every rank, as CASA's MPIServer-N lines show which server did what.
-  const bool data_task = *split.command || *hanningsmooth.command || *flagdata.command;
+  const bool data_task = *split.command || *hanningsmooth.command || *flagdata.command || *uvcontsub.command;
   setupLogging(mpi.roleName(), mpi.isRoot(), verbose || data_task);
   installInterruptHandlers();
   installCrashReports(mpi.size() > 1 ? mpi.who() : "ptclean");
@@ -156,6 +161,7 @@ int runCli(int argc, char** argv) {
                   : which == "split"         ? splitKeys()
                   : which == "hanningsmooth" ? hanningsmoothKeys()
                   : which == "flagdata"      ? flagdataKeys()
+                  : which == "uvcontsub"     ? uvcontsubKeys()
                                              : simulateKeys());
       return 0;
     }
@@ -181,6 +187,11 @@ int runCli(int argc, char** argv) {
       flagdata.addOverrides(overrides);
       if (config_file.empty() && overrides.empty()) throw ConfigError("give a config file or --vis MS --mode MODE ...");
       return runFlagdataCommand(mpi, config_file, overrides);
+    }
+    if (*uvcontsub.command) {
+      uvcontsub.addOverrides(overrides);
+      if (config_file.empty() && overrides.empty()) throw ConfigError("give a config file or --vis MS --fitspw ...");
+      return runUvcontsubCommand(mpi, config_file, overrides);
     }
     if (*listobs) {
       if (!mpi.isRoot()) return 0;

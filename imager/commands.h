@@ -103,3 +103,11 @@ namespace ptclean::imager {
 int runFlagdataCommand(const MpiContext& mpi, const std::string& config_file, const std::vector<std::string>& overrides);
 
 }  // namespace ptclean::imager
+
+namespace ptclean::imager {
+
+/// `ptclean uvcontsub`: CASA's uvcontsub (keys: uvcontsubKeys()). Collective: Sub-MSs in
+/// parallel, or the Multi-MS in serial on rank 0 when combine='spw' cannot run per Sub-MS.
+int runUvcontsubCommand(const MpiContext& mpi, const std::string& config_file, const std::vector<std::string>& overrides);
+
+}  // namespace ptclean::imager

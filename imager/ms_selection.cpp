@@ -26,6 +26,36 @@ std::set<int> parseCorrelations(const std::string& text) {
   return types;
 }
 
+namespace {
+
+/// MSSelection's channel list (spw, first, last, step per row) as spw -> sorted channels.
+std::map<int, std::vector<int>> channelsOf(const casacore::Matrix<casacore::Int>& list) {
+  std::map<int, std::vector<int>> channels;
+  for (std::size_t r = 0; r < list.nrow(); ++r) {
+    auto& chans = channels[list(r, 0)];
+    for (int c = list(r, 1); c <= list(r, 2); c += std::max(1, list(r, 3))) chans.push_back(c);
+  }
+  for (auto& [spw, chans] : channels) {
+    std::sort(chans.begin(), chans.end());
+    chans.erase(std::unique(chans.begin(), chans.end()), chans.end());
+  }
+  return channels;
+}
+
+}  // namespace
+
+std::map<int, std::vector<int>> selectedChannels(const casacore::MeasurementSet& ms, const std::string& spw_expression,
+                                                 const std::string& key) {
+  try {
+    casacore::MSSelection selection;
+    selection.setSpwExpr(spw_expression);
+    return channelsOf(selection.getChanList(&ms));
+  } catch (const casacore::AipsError& error) {
+    throw std::runtime_error("key '" + key + "': '" + spw_expression + "' is not a valid spw selection of " +
+                             std::string(ms.tableName()) + ": " + std::string(error.getMesg()));
+  }
+}
+
 SelectedRows selectRows(const casacore::MeasurementSet& ms, const MsSelectionKeys& keys, const std::string& path,
                         bool allow_empty) {
   SelectedRows out;
@@ -45,17 +75,7 @@ SelectedRows selectRows(const casacore::MeasurementSet& ms, const MsSelectionKey
     setIf(keys.array, [&](const std::string& v) { selection.setArrayExpr(v); });
     casacore::TableExprNode node = selection.toTableExprNode(&ms);
     out.table = node.isNull() ? casacore::Table(ms) : ms(node);
-    if (!keys.spw.empty()) {
-      casacore::Matrix<casacore::Int> list = selection.getChanList(&ms);
-      for (std::size_t r = 0; r < list.nrow(); ++r) {
-        auto& chans = out.channels[list(r, 0)];
-        for (int c = list(r, 1); c <= list(r, 2); c += std::max(1, list(r, 3))) chans.push_back(c);
-      }
-      for (auto& [spw, chans] : out.channels) {
-        std::sort(chans.begin(), chans.end());
-        chans.erase(std::unique(chans.begin(), chans.end()), chans.end());
-      }
-    }
+    if (!keys.spw.empty()) out.channels = channelsOf(selection.getChanList(&ms));
   } catch (const casacore::MSSelectionError& error) {
     throw std::runtime_error("selection on " + path + " is invalid: " + std::string(error.getMesg()));
   } catch (const casacore::AipsError& error) {

@@ -23,6 +23,11 @@ struct SelectedRows {
 /// naming a name that is not a correlation.
 std::set<int> parseCorrelations(const std::string& text);
 
+/// The channels that a spw expression ('0:5~20;40~60,2') selects, per spw; throws
+/// std::runtime_error naming `key` when the expression is invalid.
+std::map<int, std::vector<int>> selectedChannels(const casacore::MeasurementSet& ms, const std::string& spw_expression,
+                                                 const std::string& key);
+
 /// Applies `keys` (all but `correlation`); throws std::runtime_error naming `path` and the bad key,
 /// or, unless `allow_empty`, saying which keys matched no data.
 SelectedRows selectRows(const casacore::MeasurementSet& ms, const MsSelectionKeys& keys, const std::string& path,

@@ -4,6 +4,11 @@
   task_checks.py average IN OUT WIDTH   split's width: OUT's DATA, FLAG and WEIGHT_SPECTRUM are the
                                         weighted means / sums of IN's channels (spw 0 of both)
   task_checks.py hanning IN OUT         OUT's DATA is 0.25/0.5/0.25 of IN's, edges flagged
+  task_checks.py contsub IN SUB CONT DD LINEFREE [noline]
+                                        IN's data description DD against SUB's and CONT's data
+                                        description 0: in the line-free channels (e.g. 0-9,23-31)
+                                        SUB is below 1e-3 of IN; SUB + CONT equals IN; the line
+                                        is left in SUB (unless noline)
 Prints the largest relative difference; exit code 0 only when it is below 1e-6."""
 import sys
 
@@ -57,7 +62,23 @@ def hanning(src, out):
     return 0 if worst < 1e-6 else 1
 
 
+def contsub(src, sub, cont, dd, linefree, expect_line):
+    a, b, c = rows(src, dd), rows(sub, 0), rows(cont, 0)
+    chans = []
+    for part in linefree.split(","):
+        first, last = part.split("-")
+        chans += list(range(int(first), int(last) + 1))
+    original = np.abs(a["DATA"][:, chans, :]).max()
+    residual = np.abs(b["DATA"][:, chans, :]).max() / original
+    total = np.abs(b["DATA"] + c["DATA"] - a["DATA"]).max() / np.abs(a["DATA"]).max()
+    line = np.abs(b["DATA"]).max() / original
+    print(f"residual continuum {residual:.3g} of the original; contsub + cont - original {total:.3g}; line peak {line:.3g}")
+    return 0 if residual < 1e-3 and total < 1e-6 and (line > 0.1 or not expect_line) else 1
+
+
 if __name__ == "__main__":
+    if sys.argv[1] == "contsub":
+        sys.exit(contsub(sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5]), sys.argv[6], sys.argv[7:] != ["noline"]))
     if sys.argv[1] == "average":
         sys.exit(average(sys.argv[2], sys.argv[3], int(sys.argv[4])))
     sys.exit(hanning(sys.argv[2], sys.argv[3]))
