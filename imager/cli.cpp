@@ -15,6 +15,7 @@
 #include "mpi_context.h"
 #include "data_task_settings.h"
 #include "flag_settings.h"
+#include "mstransform_task.h"
 #include "uvcontsub_task.h"
 #include "partition_settings.h"
 #include "virtualconcat_settings.h"
@@ -83,7 +84,7 @@ int runCli(int argc, char** argv) {
   simulate->add_option("--set", overrides, "key=value, overriding the config file")->take_all();
   simulate->add_option("--threads", sim_threads, "threads (default: all cores)");
 
-  TaskCommand partition, split, hanningsmooth, flagdata, uvcontsub;
+  TaskCommand partition, split, hanningsmooth, flagdata, uvcontsub, mstransform, cvel2;
   addTaskCommand(app, partition, "partition", "write a Multi-MS from an MS, as CASA's partition", partitionKeys(),
                  config_file, overrides);
   addTaskCommand(app, split, "split", "copy selected data of an MS or Multi-MS, averaging channels, as CASA's split",
@@ -96,6 +97,11 @@ int runCli(int argc, char** argv) {
   addTaskCommand(app, uvcontsub, "uvcontsub",
                  "subtract a polynomial continuum fitted to line-free channels, as CASA's uvcontsub", uvcontsubKeys(),
                  config_file, overrides);
+  addTaskCommand(app, mstransform, "mstransform",
+                 "select, regrid to another frame and average channels of an MS or Multi-MS, as CASA's mstransform",
+                 mstransformKeys(), config_file, overrides);
+  addTaskCommand(app, cvel2, "cvel2", "regrid an MS or Multi-MS to another frame and channel grid, as CASA's cvel2",
+                 cvel2Keys(), config_file, overrides);
 
   std::string listobs_vis, listobs_file;
   bool listobs_json = false, listobs_overwrite = false;
@@ -134,10 +140,10 @@ int runCli(int argc, char** argv) {
 
   std::string which;
   auto* keys = app.add_subcommand("keys", "list the config keys of a subcommand with their defaults");
-  keys->add_option("subcommand", which, "image, simulate, partition, virtualconcat, split, hanningsmooth, flagdata or uvcontsub")
+  keys->add_option("subcommand", which, "image, simulate, partition, virtualconcat, split, hanningsmooth, flagdata, uvcontsub, mstransform or cvel2")
       ->required()
-      ->check(CLI::IsMember(
-          {"image", "simulate", "partition", "virtualconcat", "split", "hanningsmooth", "flagdata", "uvcontsub"}));
+      ->check(CLI::IsMember({"image", "simulate", "partition", "virtualconcat", "split", "hanningsmooth", "flagdata",
+                             "uvcontsub", "mstransform", "cvel2"}));
 
   try {
     app.parse(argc, argv);
@@ -147,7 +153,8 @@ int runCli(int argc, char** argv) {
     return code == 0 ? 0 : 2;
   }
   // Data tasks log from every rank, as CASA's MPIServer-N lines show which server did what.
-  const bool data_task = *split.command || *hanningsmooth.command || *flagdata.command || *uvcontsub.command;
+  const bool data_task = *split.command || *hanningsmooth.command || *flagdata.command || *uvcontsub.command ||
+                         *mstransform.command || *cvel2.command;
   setupLogging(mpi.roleName(), mpi.isRoot(), verbose || data_task);
   installInterruptHandlers();
   installCrashReports(mpi.size() > 1 ? mpi.who() : "ptclean");
@@ -162,6 +169,8 @@ int runCli(int argc, char** argv) {
                   : which == "hanningsmooth" ? hanningsmoothKeys()
                   : which == "flagdata"      ? flagdataKeys()
                   : which == "uvcontsub"     ? uvcontsubKeys()
+                  : which == "mstransform"   ? mstransformKeys()
+                  : which == "cvel2"         ? cvel2Keys()
                                              : simulateKeys());
       return 0;
     }
@@ -187,6 +196,12 @@ int runCli(int argc, char** argv) {
       flagdata.addOverrides(overrides);
       if (config_file.empty() && overrides.empty()) throw ConfigError("give a config file or --vis MS --mode MODE ...");
       return runFlagdataCommand(mpi, config_file, overrides);
+    }
+    for (TaskCommand* task : {&mstransform, &cvel2}) {
+      if (!*task->command) continue;
+      task->addOverrides(overrides);
+      if (config_file.empty() && overrides.empty()) throw ConfigError("give a config file or --vis IN --outputvis OUT");
+      return runMstransformCommand(mpi, task->command->get_name(), config_file, overrides);
     }
     if (*uvcontsub.command) {
       uvcontsub.addOverrides(overrides);

@@ -111,3 +111,12 @@ namespace ptclean::imager {
 int runUvcontsubCommand(const MpiContext& mpi, const std::string& config_file, const std::vector<std::string>& overrides);
 
 }  // namespace ptclean::imager
+
+namespace ptclean::imager {
+
+/// `ptclean mstransform` and `ptclean cvel2` (`task`): CASA's tasks (keys: mstransformKeys(),
+/// cvel2Keys()). Collective: a Multi-MS's Sub-MSs are dealt to the ranks.
+int runMstransformCommand(const MpiContext& mpi, const std::string& task, const std::string& config_file,
+                          const std::vector<std::string>& overrides);
+
+}  // namespace ptclean::imager

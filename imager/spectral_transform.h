@@ -14,6 +14,7 @@
 #include <casacore/casa/BasicSL/Complex.h>
 
 #include <cstddef>
+#include <memory>
 
 namespace ptclean::imager {
 
@@ -28,6 +29,9 @@ class SpectralTransform {
   /// The output channel axis of spw `spw` (SPECTRAL_WINDOW is rewritten with it; the copy's
   /// spectral columns are variable-shaped, so that the channel count may change).
   virtual ChannelAxis outputAxis(int /*spw*/, const ChannelAxis& in) const { return in; }
+  /// Whether begin() needs the rows' times (setRowTimes is then called just before it).
+  virtual bool needsRowTimes() const { return false; }
+  virtual void setRowTimes(const casacore::Vector<double>& /*times*/) {}
   /// A chunk of rows of spw `spw` (cells shaped corr x chan x row): its flags and per-channel
   /// weights (WEIGHT_SPECTRUM, or WEIGHT repeated over the channels).
   virtual void begin(int spw, const casacore::Cube<bool>& flags, const casacore::Cube<float>& weights,
@@ -51,5 +55,45 @@ namespace ptclean::imager {
 casacore::Matrix<float> medianWeightRatio(const casacore::Cube<float>& in, const casacore::Cube<float>& out);
 casacore::Matrix<float> scaledWeights(const casacore::Matrix<float>& weight, const casacore::Matrix<float>& ratio);
 casacore::Matrix<float> scaledSigmas(const casacore::Matrix<float>& sigma, const casacore::Matrix<float>& ratio);
+
+}  // namespace ptclean::imager
+
+namespace ptclean::imager {
+
+/// `first`, then `second` (mstransform's regridding, then its channel averaging).
+class ChainedTransform : public SpectralTransform {
+ public:
+  ChainedTransform(std::shared_ptr<SpectralTransform> first, std::shared_ptr<SpectralTransform> second)
+      : first_(std::move(first)), second_(std::move(second)) {}
+  ChannelAxis outputAxis(int spw, const ChannelAxis& in) const override {
+    return second_->outputAxis(spw, first_->outputAxis(spw, in));
+  }
+  bool needsRowTimes() const override { return first_->needsRowTimes() || second_->needsRowTimes(); }
+  void setRowTimes(const casacore::Vector<double>& times) override {
+    first_->setRowTimes(times);
+    second_->setRowTimes(times);
+  }
+  void begin(int spw, const casacore::Cube<bool>& flags, const casacore::Cube<float>& weights, bool has) override {
+    first_->begin(spw, flags, weights, has);
+    second_->begin(spw, first_->flags(), first_->weightSpectrum(), has);
+  }
+  casacore::Cube<casacore::Complex> data(const casacore::Cube<casacore::Complex>& in) const override {
+    return second_->data(first_->data(in));
+  }
+  casacore::Cube<float> floatData(const casacore::Cube<float>& in) const override {
+    return second_->floatData(first_->floatData(in));
+  }
+  casacore::Cube<bool> flags() const override { return second_->flags(); }
+  casacore::Cube<float> weightSpectrum() const override { return second_->weightSpectrum(); }
+  casacore::Matrix<float> weight(const casacore::Matrix<float>& in) const override {
+    return second_->weight(first_->weight(in));
+  }
+  casacore::Matrix<float> sigma(const casacore::Matrix<float>& in) const override {
+    return second_->sigma(first_->sigma(in));
+  }
+
+ private:
+  std::shared_ptr<SpectralTransform> first_, second_;
+};
 
 }  // namespace ptclean::imager

@@ -161,6 +161,7 @@ void beginTransform(SpectralTransform& transform, const casacore::Table& from, c
       for (long c = 0; c < shape[1]; ++c)
         for (long p = 0; p < shape[0]; ++p) weights(p, c, r) = w(p, r);
   }
+  if (transform.needsRowTimes()) transform.setRowTimes(casacore::ScalarColumn<double>(from, "TIME").getColumnCells(rows));
   transform.begin(spw, casacore::Cube<bool>(flags), weights, has_spectrum);
 }
 

@@ -9,6 +9,12 @@
                                         description 0: in the line-free channels (e.g. 0-9,23-31)
                                         SUB is below 1e-3 of IN; SUB + CONT equals IN; the line
                                         is left in SUB (unless noline)
+  task_checks.py lsrk IN OUT            OUT's channel frequencies are IN's (TOPO) converted to
+                                        LSRK by casacore's measures at IN's first time, at the mean
+                                        antenna position, towards field 0: within 1 Hz
+  task_checks.py smooth OUT FLUX SPIX REFFREQ
+                                        OUT's RR (a point source at the phase centre) against
+                                        FLUX * (f / REFFREQ)^SPIX at OUT's channel frequencies
 Prints the largest relative difference; exit code 0 only when it is below 1e-6."""
 import sys
 
@@ -76,7 +82,40 @@ def contsub(src, sub, cont, dd, linefree, expect_line):
     return 0 if residual < 1e-3 and total < 1e-6 and (line > 0.1 or not expect_line) else 1
 
 
+def lsrk(src, out):
+    from casacore import measures
+    topo = tables.table(src + "/SPECTRAL_WINDOW", ack=False).getcol("CHAN_FREQ")[0]
+    spw = tables.table(out + "/SPECTRAL_WINDOW", ack=False)
+    got = spw.getcol("CHAN_FREQ")[0]
+    first = tables.table(src, ack=False).getcol("TIME").min()
+    pos = tables.table(src + "/ANTENNA", ack=False).getcol("POSITION").mean(axis=0)
+    ra, dec = tables.table(src + "/FIELD", ack=False).getcol("PHASE_DIR")[0][0]
+    me = measures.measures()
+    me.doframe(me.epoch("UTC", f"{first}s"))
+    me.doframe(me.position("ITRF", f"{pos[0]}m", f"{pos[1]}m", f"{pos[2]}m"))
+    me.doframe(me.direction("J2000", f"{ra}rad", f"{dec}rad"))
+    expected = np.array([me.measure(me.frequency("TOPO", f"{f}Hz"), "LSRK")["m0"]["value"] for f in topo])
+    worst = np.abs(expected[: len(got)] - got).max()
+    frame = spw.getcol("MEAS_FREQ_REF")[0]
+    print(f"largest difference {worst:.3g} Hz over {len(got)} channels; MEAS_FREQ_REF {frame}; shift {expected[0] - topo[0]:.1f} Hz")
+    return 0 if worst < 1.0 and frame == 1 and len(got) == len(topo) else 1
+
+
+def smooth(out, flux, spix, reffreq):
+    freq = tables.table(out + "/SPECTRAL_WINDOW", ack=False).getcol("CHAN_FREQ")[0]
+    a = rows(out, 0)
+    model = flux * (freq / reffreq) ** spix
+    good = ~a["FLAG"][:, :, 0]
+    worst = (np.abs(a["DATA"][:, :, 0] - model[None, :]) * good).max() / flux
+    print(f"largest relative difference {worst:.3g} over {good.sum()} unflagged samples of {good.size}")
+    return 0 if worst < 1e-4 and good.sum() > 0.9 * good.size else 1
+
+
 if __name__ == "__main__":
+    if sys.argv[1] == "lsrk":
+        sys.exit(lsrk(sys.argv[2], sys.argv[3]))
+    if sys.argv[1] == "smooth":
+        sys.exit(smooth(sys.argv[2], float(sys.argv[3]), float(sys.argv[4]), float(sys.argv[5])))
     if sys.argv[1] == "contsub":
         sys.exit(contsub(sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5]), sys.argv[6], sys.argv[7:] != ["noline"]))
     if sys.argv[1] == "average":

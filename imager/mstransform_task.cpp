@@ -1,0 +1,110 @@
+#include "mstransform_task.h"
+
+#include <algorithm>
+
+#include "data_task_settings.h"
+
+namespace ptclean::imager {
+namespace {
+
+std::vector<KeySpec> regridKeys() {
+  return {
+      {"mode", KeyType::String, "'channel'", "regridding: channel, frequency or velocity"},
+      {"nchan", KeyType::Int, "-1", "output channels (-1: as many as the input covers)"},
+      {"start", KeyType::Any, "''", "first output channel: a channel number, a frequency or a velocity ('' = the input's first)"},
+      {"width", KeyType::Any, "''", "output channel width: channels, a frequency or a velocity ('' = the input's)"},
+      {"interpolation", KeyType::String, "'linear'", "nearest, linear or cubic"},
+      {"restfreq", KeyType::String, "''", "rest frequency of mode='velocity'"},
+      {"outframe", KeyType::String, "''", "output frame: LSRK, BARY, TOPO, ... ('' = the input's)"},
+      {"veltype", KeyType::String, "'radio'", "radio or optical velocities"},
+  };
+}
+
+std::vector<KeySpec> commonKeys() {
+  std::vector<KeySpec> keys = {
+      {"vis", KeyType::String, "", "required: the input MS or Multi-MS"},
+      {"outputvis", KeyType::String, "", "required: the output (a Multi-MS when vis is one and keepmms=true)"},
+      {"keepmms", KeyType::Bool, "true", "a Multi-MS input gives a Multi-MS output of the same partition"},
+      {"datacolumn", KeyType::String, "'corrected'",
+       "data, corrected, model or all (the one kept becomes DATA; corrected falls back to data when absent)"},
+  };
+  for (auto& key : selectionKeySpecs("spectral windows and channels ('0:5~60'); the selected spws are re-indexed from 0"))
+    keys.push_back(std::move(key));
+  return keys;
+}
+
+std::string lower(std::string text) {
+  std::transform(text.begin(), text.end(), text.begin(), ::tolower);
+  return text;
+}
+
+}  // namespace
+
+const std::vector<KeySpec>& mstransformKeys() {
+  static const std::vector<KeySpec> keys = [] {
+    auto keys = commonKeys();
+    keys.push_back({"keepflags", KeyType::Bool, "true", "keep rows whose selected samples are all flagged"});
+    keys.push_back({"chanaverage", KeyType::Bool, "false", "average channels (chanbin at a time)"});
+    keys.push_back({"chanbin", KeyType::Int, "1", "channels averaged into one with chanaverage"});
+    keys.push_back({"regridms", KeyType::Bool, "false", "regrid onto a new channel grid (mode, nchan, start, width, outframe)"});
+    for (auto& key : regridKeys()) keys.push_back(std::move(key));
+    keys.push_back({"combinespws", KeyType::Bool, "false", "combine the spws into one: not implemented yet"});
+    keys.push_back({"timeaverage", KeyType::Bool, "false", "time averaging: not implemented yet"});
+    return keys;
+  }();
+  return keys;
+}
+
+const std::vector<KeySpec>& cvel2Keys() {
+  static const std::vector<KeySpec> keys = [] {
+    auto keys = commonKeys();
+    for (auto& key : regridKeys()) keys.push_back(std::move(key));
+    return keys;
+  }();
+  return keys;
+}
+
+MstransformSettings mstransformSettingsFrom(const Config& config, const std::string& task) {
+  MstransformSettings s;
+  s.vis = config.has("vis") ? config.string("vis") : "";
+  if (s.vis.empty()) throw ConfigError("key 'vis' is required: the MS or Multi-MS to transform");
+  s.outputvis = config.has("outputvis") ? config.string("outputvis") : "";
+  if (s.outputvis.empty()) throw ConfigError("key 'outputvis' is required: the MS to write");
+  while (s.outputvis.size() > 1 && s.outputvis.back() == '/') s.outputvis.pop_back();
+  s.keepmms = config.boolean("keepmms");
+  s.transform.datacolumn = lower(config.string("datacolumn"));
+  if (s.transform.datacolumn != "all" && s.transform.datacolumn != "data" && s.transform.datacolumn != "corrected" &&
+      s.transform.datacolumn != "model")
+    throw ConfigError("key 'datacolumn': '" + s.transform.datacolumn + "' must be data, corrected, model or all");
+  s.transform.selection = selectionFrom(config);
+  s.transform.reindex_spws = true;
+  if (task == "mstransform") {
+    s.transform.keepflags = config.boolean("keepflags");
+    if (config.boolean("chanaverage")) s.chanbin = config.integer("chanbin");
+    if (s.chanbin < 1) throw ConfigError("key 'chanbin' must be at least 1 channel");
+    if (config.boolean("combinespws")) throw ConfigError("key 'combinespws': combining spws is not implemented yet");
+    if (config.boolean("timeaverage")) throw ConfigError("key 'timeaverage': time averaging is not implemented yet");
+  }
+  RegridSettings& r = s.regrid;
+  r.enabled = task == "cvel2" || config.boolean("regridms");
+  r.mode = lower(config.string("mode"));
+  if (r.mode != "channel" && r.mode != "frequency" && r.mode != "velocity")
+    throw ConfigError("key 'mode': '" + r.mode + "' must be channel, frequency or velocity");
+  r.nchan = config.integer("nchan");
+  if (r.nchan == 0 || r.nchan < -1) throw ConfigError("key 'nchan' must be -1 (all) or a positive number");
+  const std::string start_raw = config.rawToml("start"), width_raw = config.rawToml("width");
+  r.start = start_raw.empty() || start_raw[0] == '\'' || start_raw[0] == '"' ? config.string("start") : start_raw;
+  r.width = width_raw.empty() || width_raw[0] == '\'' || width_raw[0] == '"' ? config.string("width") : width_raw;
+  r.interpolation = lower(config.string("interpolation"));
+  if (r.interpolation != "nearest" && r.interpolation != "linear" && r.interpolation != "cubic")
+    throw ConfigError("key 'interpolation': '" + r.interpolation + "' must be nearest, linear or cubic");
+  r.restfreq = config.string("restfreq");
+  r.outframe = config.string("outframe");
+  std::transform(r.outframe.begin(), r.outframe.end(), r.outframe.begin(), ::toupper);
+  r.veltype = lower(config.string("veltype"));
+  if (r.veltype != "radio" && r.veltype != "optical") throw ConfigError("key 'veltype': '" + r.veltype + "' must be radio or optical");
+  if (r.enabled && r.mode == "velocity" && r.restfreq.empty()) throw ConfigError("key 'restfreq' is required with mode='velocity'");
+  return s;
+}
+
+}  // namespace ptclean::imager
