@@ -22,13 +22,17 @@ int runMstransformCommand(const MpiContext& mpi, const std::string& task, const 
   });
   mpi.broadcast(datacolumn);
   settings.transform.datacolumn = datacolumn;
+  const bool serial = !settings.keepmms || timeBinsCrossSubMss(settings.vis, settings.transform.time);
+  if (serial && settings.keepmms && mpi.isRoot())
+    spdlog::warn("{}: time bins that combine scans would cross the Sub-MSs of {} (separated by scan): "
+                 "it is processed in serial and will create an output MS", task, settings.vis);
   TransformFactory transform;
   collectively(mpi, [&] { transform = mstransformTransform(settings.vis, settings); });
   if (mpi.isRoot() && settings.regrid.enabled)
     spdlog::info("{}: regridding ({} mode, {} interpolation) to {}", task, settings.regrid.mode, settings.regrid.interpolation,
                  settings.regrid.outframe.empty() ? "the input's frame" : settings.regrid.outframe);
   const std::string outframe = settings.regrid.enabled ? settings.regrid.outframe : "";
-  runWritingTask(mpi, {task, settings.vis, settings.outputvis, !settings.keepmms,
+  runWritingTask(mpi, {task, settings.vis, settings.outputvis, serial,
                        [&](const std::string& input, const std::string& output) {
                          transformMs(input, output, settings.transform, transform);
                          setOutputFrame(output, outframe);

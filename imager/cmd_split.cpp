@@ -23,9 +23,13 @@ int runSplitCommand(const MpiContext& mpi, const std::string& task, const std::s
   });
   mpi.broadcast(datacolumn);
   settings.transform.datacolumn = datacolumn;
+  const bool serial = !settings.keepmms || timeBinsCrossSubMss(settings.vis, settings.transform.time);
+  if (serial && settings.keepmms && mpi.isRoot())
+    spdlog::warn("{}: time bins that combine scans would cross the Sub-MSs of {} (separated by scan): "
+                 "it is processed in serial and will create an output MS", task, settings.vis);
   if (task == "split" && !settings.transform.selection.spw.empty() && mpi.isRoot())
     spdlog::info("split: the selected spws are re-indexed from 0 in {}", settings.outputvis);
-  WritingTask writing{task, settings.vis, settings.outputvis, !settings.keepmms,
+  WritingTask writing{task, settings.vis, settings.outputvis, serial,
                       [&](const std::string& input, const std::string& output) {
                         transformMs(input, output, settings.transform, transform);
                       }};

@@ -51,8 +51,8 @@ const std::vector<KeySpec>& splitKeys() {
                               "the selected spws are re-indexed from 0");
     keys.push_back({"keepflags", KeyType::Bool, "true", "keep rows whose selected samples are all flagged"});
     keys.push_back({"width", KeyType::Any, "1", "channels averaged into one: one number, or a list with one per selected spw"});
-    keys.push_back({"timebin", KeyType::String, "'0s'", "time averaging: not implemented yet (only '0s')"});
-    keys.push_back({"combine", KeyType::String, "''", "with timebin: not implemented yet (only '')"});
+    keys.push_back({"timebin", KeyType::String, "'0s'", "time averaging: rows within this time become one ('0s': none)"});
+    keys.push_back({"combine", KeyType::String, "''", "with timebin: average across 'scan', 'state' or 'scan,state'"});
     return keys;
   }();
   return keys;
@@ -89,11 +89,7 @@ SplitSettings splitSettingsFrom(const Config& config, const std::string& task) {
   }
   if (s.width.empty() || std::any_of(s.width.begin(), s.width.end(), [](long w) { return w < 1; }))
     throw ConfigError("key 'width': every width must be a whole number of channels, at least 1");
-  const std::string timebin = config.string("timebin");
-  if (timebin != "0s" && timebin != "0" && !timebin.empty())
-    throw ConfigError("key 'timebin': time averaging ('" + timebin + "') is not implemented yet; use '0s'");
-  if (!config.string("combine").empty())
-    throw ConfigError("key 'combine': only '' is implemented (it applies to time averaging)");
+  s.transform.time = timeAveragingFrom(config.string("timebin"), config.string("combine"));
   return s;
 }
 

@@ -9,6 +9,7 @@
 #include <casacore/tables/Tables/TableRecord.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <map>
 #include <set>
 #include <stdexcept>
@@ -117,6 +118,22 @@ void reindexSpws(const std::string& path, const std::vector<int>& kept) {
 
 void transformMs(const std::string& input, const std::string& output, const MsTransformSettings& settings,
                  const TransformFactory& make_transform) {
+  if (settings.time.timebin_s > 0) {
+    // The channels first, into a sibling that goes whatever happens; then the time bins.
+    const std::string unaveraged = output + ".unaveraged";
+    struct Removed {
+      std::string path;
+      ~Removed() {
+        std::error_code ignored;
+        std::filesystem::remove_all(path, ignored);
+      }
+    } removed{unaveraged};
+    MsTransformSettings channels_only = settings;
+    channels_only.time = {};
+    transformMs(input, unaveraged, channels_only, make_transform);
+    averageInTime(unaveraged, output, settings.time);
+    return;
+  }
   casacore::MeasurementSet ms = openMs(input);
   SelectedRows selected = selectRows(ms, settings.selection, input, true);
   MsSlicing slicing;

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "ms_reader.h"
+#include "time_average.h"
 
 namespace casacore {
 class MeasurementSet;
@@ -24,6 +25,7 @@ struct MsTransformSettings {
   std::string datacolumn = "all";  ///< all, data, corrected, model (the one kept becomes DATA)
   bool keepflags = true;           ///< false: rows with every selected sample flagged are dropped
   bool reindex_spws = false;       ///< the selected spws become 0, 1, ... (split, mstransform)
+  TimeAveraging time;              ///< after the channels (split's timebin, combine)
 };
 
 /// Makes the transform for an input MS (it may read the MS's subtables); null = none.

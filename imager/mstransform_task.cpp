@@ -49,7 +49,9 @@ const std::vector<KeySpec>& mstransformKeys() {
     keys.push_back({"regridms", KeyType::Bool, "false", "regrid onto a new channel grid (mode, nchan, start, width, outframe)"});
     for (auto& key : regridKeys()) keys.push_back(std::move(key));
     keys.push_back({"combinespws", KeyType::Bool, "false", "combine the spws into one: not implemented yet"});
-    keys.push_back({"timeaverage", KeyType::Bool, "false", "time averaging: not implemented yet"});
+    keys.push_back({"timeaverage", KeyType::Bool, "false", "average in time (timebin at a time)"});
+    keys.push_back({"timebin", KeyType::String, "'0s'", "with timeaverage: rows within this time become one"});
+    keys.push_back({"timespan", KeyType::String, "''", "with timeaverage: average across 'scan', 'state' or 'scan,state'"});
     return keys;
   }();
   return keys;
@@ -83,7 +85,8 @@ MstransformSettings mstransformSettingsFrom(const Config& config, const std::str
     if (config.boolean("chanaverage")) s.chanbin = config.integer("chanbin");
     if (s.chanbin < 1) throw ConfigError("key 'chanbin' must be at least 1 channel");
     if (config.boolean("combinespws")) throw ConfigError("key 'combinespws': combining spws is not implemented yet");
-    if (config.boolean("timeaverage")) throw ConfigError("key 'timeaverage': time averaging is not implemented yet");
+    if (config.boolean("timeaverage"))
+      s.transform.time = timeAveragingFrom(config.string("timebin"), config.string("timespan"));
   }
   RegridSettings& r = s.regrid;
   r.enabled = task == "cvel2" || config.boolean("regridms");

@@ -283,17 +283,7 @@ void copyRowsAsMs(const casacore::MeasurementSet& ms, const casacore::Table& sel
     // They are copied as folders here: casacore copies an unchanged table with system("cp -r"),
     // and system() ignores SIGINT meanwhile, so a Ctrl-C would be lost.
     selected(numbers).deepCopy(path, casacore::Table::New, false, casacore::Table::AipsrcEndian, true);
-    const casacore::TableRecord& keywords = ms.keywordSet();
-    for (casacore::uInt k = 0; k < keywords.nfields(); ++k) {
-      if (keywords.type(k) != casacore::TpTable) continue;
-      const std::filesystem::path target = std::filesystem::path(path) / std::string(keywords.name(k));
-      std::filesystem::remove_all(target);
-      std::filesystem::copy(std::string(keywords.asTable(k).tableName()), target,
-                            std::filesystem::copy_options::recursive);
-      for (const auto& entry : std::filesystem::recursive_directory_iterator(target))
-        std::filesystem::permissions(entry.path(), std::filesystem::perms::owner_write,
-                                     std::filesystem::perm_options::add);
-    }
+    copySubtables(ms, path);
     casacore::Table copy(path, casacore::Table::Update);
     if (!chans_of_spw.empty() || !corrs_of_pol.empty() || slicing.transform) makeSlicedShapesVariable(copy);
     copy.addRow(rows.size());
@@ -333,6 +323,18 @@ void copyRowsAsMs(const casacore::MeasurementSet& ms, const casacore::Table& sel
 }  // namespace ptclean::imager
 
 namespace ptclean::imager {
+
+void copySubtables(const casacore::Table& from, const std::string& path) {
+  const casacore::TableRecord& keywords = from.keywordSet();
+  for (casacore::uInt k = 0; k < keywords.nfields(); ++k) {
+    if (keywords.type(k) != casacore::TpTable) continue;
+    const std::filesystem::path target = std::filesystem::path(path) / std::string(keywords.name(k));
+    std::filesystem::remove_all(target);
+    std::filesystem::copy(std::string(keywords.asTable(k).tableName()), target, std::filesystem::copy_options::recursive);
+    for (const auto& entry : std::filesystem::recursive_directory_iterator(target))
+      std::filesystem::permissions(entry.path(), std::filesystem::perms::owner_write, std::filesystem::perm_options::add);
+  }
+}
 
 void keepDataColumn(casacore::Table& copy, const std::string& datacolumn) {
   static const char* kColumns[] = {"DATA", "CORRECTED_DATA", "MODEL_DATA"};

@@ -28,6 +28,11 @@ struct MsSlicing {
 void copyRowsAsMs(const casacore::MeasurementSet& ms, const casacore::Table& selected,
                   const std::vector<casacore::rownr_t>& rows, const std::string& path, const MsSlicing& slicing);
 
+/// The subtables of `from` (its table keywords) copied whole, as folders, into the table at
+/// `path`: casacore copies an unchanged table with system("cp -r"), and system() ignores SIGINT
+/// meanwhile, so a Ctrl-C would be lost.
+void copySubtables(const casacore::Table& from, const std::string& path);
+
 /// Keeps one data column of a copy as DATA ("data", "corrected", "model"; "all" keeps them all),
 /// as CASA's split and partition do. Throws std::runtime_error when that column is absent.
 void keepDataColumn(casacore::Table& copy, const std::string& datacolumn);

@@ -131,6 +131,36 @@ TEST(DataTasks, SplitAndHanningsmoothNumbersAgreeWithPythonCasacore) {
   EXPECT_EQ(runCommand(kSameRows + smoothed + " " + dir / "hann2.ms").exit_code, 0);
 }
 
+TEST(DataTasks, SplitTimeAveragingAgreesWithPythonCasacoreAndOnAnMms) {
+  TempDir dir("data-tasks-timebin");
+  const std::string ms = dir / "small.ms";
+  auto r = runCommand(ptcleanBinary() + " simulate --set vis=" + ms +
+                      " --set array=vla --set nspw=2 --set nchan=4 --set nintegrations=4 --set nscans=2 --set noise=0.2");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  ASSERT_EQ(runCommand(ptcleanBinary() + " flagdata --vis " + ms + " --mode clip --clipminmax '[0, 1.2]' --flagbackup false").exit_code, 0);
+  const std::string averaged = dir / "avg.ms";
+  r = runCommand(ptcleanBinary() + " split --vis " + ms + " --outputvis " + averaged + " --datacolumn data --timebin 30s");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  auto check = runCommand(kTaskChecks + "timeavg " + ms + " " + averaged);
+  EXPECT_EQ(check.exit_code, 0) << check.output;
+  // Scans kept apart: a Multi-MS by scan runs in parallel and equals the monolithic run.
+  const std::string by_scan = partitionMs(ms, dir / "scan.mms", "scan");
+  r = runCommand(ptcleanOn(3) + " split --vis " + by_scan + " --outputvis " + dir / "avg.mms" + " --datacolumn data --timebin 30s");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_EQ(runCommand(kSameRows + averaged + " " + dir / "avg.mms").exit_code, 0);
+  // Scans combined: the bins would cross the Sub-MSs, so it runs in serial into a plain MS.
+  r = runCommand(ptcleanBinary() + " split --vis " + ms + " --outputvis " + dir / "comb.ms" +
+                 " --datacolumn data --timebin 1000s --combine scan");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  r = runCommand(ptcleanOn(3) + " split --vis " + by_scan + " --outputvis " + dir / "comb.mms" +
+                 " --datacolumn data --timebin 1000s --combine scan");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("it is processed in serial and will create an output MS"), std::string::npos) << r.output;
+  EXPECT_FALSE(fs::exists(dir / "comb.mms/SUBMSS"));
+  EXPECT_EQ(runCommand(kSameRows + dir / "comb.ms" + " " + dir / "comb.mms").exit_code, 0);
+  EXPECT_EQ(pythonValue("t.table('" + dir / "comb.ms" + "', ack=False).nrows()"), "702") << "one row per baseline and spw";
+}
+
 TEST(DataTasks, FlagdataModesOnAnMmsEqualTheMonolithicRun) {
   TempDir dir("data-tasks-flag");
   const std::string source = simulate(dir, "src.ms");
@@ -215,7 +245,8 @@ TEST(DataTasks, BadInputIsNamedAndLeavesTheDataAsItWas) {
       {"split --vis " + mms + " --outputvis " + dir / "x.ms" + " --width 0", "key 'width'"},
       {"split --vis " + mms + " --outputvis " + dir / "x.ms" + " --width '[2, 3]' --spw 0~2", "3 selected spws"},
       {"split --vis " + mms + " --outputvis " + dir / "x.ms" + " --spw 9", "Spw Expression: No match found for 9"},
-      {"split --vis " + mms + " --outputvis " + dir / "x.ms" + " --timebin 10s", "timebin"},
+      {"split --vis " + mms + " --outputvis " + dir / "x.ms" + " --timebin 10parsecs", "key 'timebin'"},
+      {"split --vis " + mms + " --outputvis " + dir / "x.ms" + " --timebin 10s --combine field", "key 'combine'"},
       {"split --vis " + mms + " --outputvis " + ms, "already exists"},
   };
   {

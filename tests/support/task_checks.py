@@ -15,6 +15,9 @@
   task_checks.py smooth OUT FLUX SPIX REFFREQ
                                         OUT's RR (a point source at the phase centre) against
                                         FLUX * (f / REFFREQ)^SPIX at OUT's channel frequencies
+  task_checks.py timeavg IN OUT          each OUT row is the WEIGHT_SPECTRUM-weighted mean of the
+                                        unflagged IN rows of its baseline, data description and scan
+                                        within [TIME - INTERVAL/2, TIME + INTERVAL/2]; weights add
 Prints the largest relative difference; exit code 0 only when it is below 1e-6."""
 import sys
 
@@ -111,7 +114,35 @@ def smooth(out, flux, spix, reffreq):
     return 0 if worst < 1e-4 and good.sum() > 0.9 * good.size else 1
 
 
+def timeavg(src, out):
+    a = tables.table(src, ack=False)
+    b = tables.table(out, ack=False)
+    keys = ["DATA_DESC_ID", "ANTENNA1", "ANTENNA2", "SCAN_NUMBER"]
+    ka = np.stack([a.getcol(k) for k in keys], axis=1)
+    kb = np.stack([b.getcol(k) for k in keys], axis=1)
+    ta, tb, ib = a.getcol("TIME"), b.getcol("TIME"), b.getcol("INTERVAL")
+    da, fa, wa = a.getcol("DATA"), a.getcol("FLAG"), a.getcol("WEIGHT_SPECTRUM")
+    db, fb, wb = b.getcol("DATA"), b.getcol("FLAG"), b.getcol("WEIGHT_SPECTRUM")
+    worst, used = 0.0, 0
+    for r in range(b.nrows()):
+        sel = np.all(ka == kb[r], axis=1) & (np.abs(ta - tb[r]) < ib[r] / 2)
+        good = ~fa[sel]
+        any_good = good.any(axis=0)
+        use = np.where(any_good[None], good, True)
+        w = wa[sel] * use
+        mean = (da[sel] * w).sum(axis=0) / w.sum(axis=0)
+        used += sel.sum()
+        worst = max(worst, np.abs(db[r] - mean).max() / max(np.abs(mean).max(), 1e-12), np.abs(wb[r] - w.sum(axis=0)).max() / w.sum(axis=0).max())
+        if not np.array_equal(fb[r], ~any_good):
+            print(f"FLAG of output row {r} differs")
+            return 1
+    print(f"largest relative difference {worst:.3g}; {used} of {a.nrows()} input rows in {b.nrows()} output rows")
+    return 0 if worst < 1e-6 and used == a.nrows() else 1
+
+
 if __name__ == "__main__":
+    if sys.argv[1] == "timeavg":
+        sys.exit(timeavg(sys.argv[2], sys.argv[3]))
     if sys.argv[1] == "lsrk":
         sys.exit(lsrk(sys.argv[2], sys.argv[3]))
     if sys.argv[1] == "smooth":
