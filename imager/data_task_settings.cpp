@@ -1,6 +1,7 @@
 #include "data_task_settings.h"
 
 #include <algorithm>
+#include <cctype>
 
 namespace ptclean::imager {
 namespace {
@@ -65,20 +66,29 @@ const std::vector<KeySpec>& hanningsmoothKeys() {
   return keys;
 }
 
-SplitSettings splitSettingsFrom(const Config& config, const std::string& task) {
-  SplitSettings s;
+std::string lowerCaseValue(const Config& config, const std::string& key) {
+  std::string text = config.string(key);
+  std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+  return text;
+}
+
+void readTransformTask(const Config& config, const std::string& task, TransformTaskSettings& s) {
   s.vis = config.has("vis") ? config.string("vis") : "";
   if (s.vis.empty()) throw ConfigError("key 'vis' is required: the MS or Multi-MS to " + task);
   s.outputvis = config.has("outputvis") ? config.string("outputvis") : "";
   if (s.outputvis.empty()) throw ConfigError("key 'outputvis' is required: the MS to write");
   while (s.outputvis.size() > 1 && s.outputvis.back() == '/') s.outputvis.pop_back();
   s.keepmms = config.boolean("keepmms");
-  s.transform.datacolumn = config.string("datacolumn");
-  std::transform(s.transform.datacolumn.begin(), s.transform.datacolumn.end(), s.transform.datacolumn.begin(), ::tolower);
+  s.transform.datacolumn = lowerCaseValue(config, "datacolumn");
   if (s.transform.datacolumn != "all" && s.transform.datacolumn != "data" && s.transform.datacolumn != "corrected" &&
       s.transform.datacolumn != "model")
     throw ConfigError("key 'datacolumn': '" + s.transform.datacolumn + "' must be data, corrected, model or all");
   s.transform.selection = selectionFrom(config);
+}
+
+SplitSettings splitSettingsFrom(const Config& config, const std::string& task) {
+  SplitSettings s;
+  readTransformTask(config, task, s);
   if (task != "split") return s;
   s.transform.keepflags = config.boolean("keepflags");
   s.transform.reindex_spws = true;

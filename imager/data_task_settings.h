@@ -17,10 +17,20 @@ std::vector<KeySpec> selectionKeySpecs(const std::string& spw_doc);
 /// Throws ConfigError for `feed` (multi-feed selection is not implemented, as in CASA).
 MsSelectionKeys selectionFrom(const Config& config);
 
-struct SplitSettings {
+/// A key's value in lower case: task keys are case-insensitive, as CASA's are.
+std::string lowerCaseValue(const Config& config, const std::string& key);
+
+/// What split, hanningsmooth, mstransform and cvel2 share.
+struct TransformTaskSettings {
   std::string vis, outputvis;
   bool keepmms = true;
   MsTransformSettings transform;
+};
+/// vis and outputvis (required), keepmms, datacolumn and the selection; throws ConfigError
+/// naming the key.
+void readTransformTask(const Config& config, const std::string& task, TransformTaskSettings& settings);
+
+struct SplitSettings : TransformTaskSettings {
   std::vector<long> width{1};  ///< channels per output channel: one for all spws, or one per selected spw
 };
 

@@ -11,11 +11,6 @@ namespace {
 
 const std::set<std::string> kModes = {"manual", "list", "clip", "quack", "shadow", "summary", "rflag"};
 
-std::string lower(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(), ::tolower);
-  return text;
-}
-
 std::string upper(std::string text) {
   std::transform(text.begin(), text.end(), text.begin(), ::toupper);
   return text;
@@ -37,7 +32,7 @@ void splitCorrelation(const std::string& text, FlagCommand& command) {
 
 FlagCommand commandFrom(const Config& config) {
   FlagCommand c;
-  c.mode = lower(config.string("mode"));
+  c.mode = lowerCaseValue(config, "mode");
   if (!kModes.count(c.mode))
     throw ConfigError("key 'mode': '" + c.mode + "' is not a flagdata mode (manual, list, clip, quack, shadow, summary, rflag)");
   c.selection = selectionFrom(config);
@@ -55,7 +50,7 @@ FlagCommand commandFrom(const Config& config) {
   c.clipzeros = config.boolean("clipzeros");
   c.quackinterval = config.real("quackinterval");
   if (c.quackinterval < 0) throw ConfigError("key 'quackinterval' must be 0 or more seconds");
-  c.quackmode = lower(config.string("quackmode"));
+  c.quackmode = lowerCaseValue(config, "quackmode");
   if (c.quackmode != "beg" && c.quackmode != "endb" && c.quackmode != "end" && c.quackmode != "tail")
     throw ConfigError("key 'quackmode': '" + c.quackmode + "' must be beg, endb, end or tail");
   c.tolerance = config.real("tolerance");
@@ -145,11 +140,11 @@ FlagSettings flagSettingsFrom(const Config& config) {
   FlagSettings s;
   s.vis = config.has("vis") ? config.string("vis") : "";
   if (s.vis.empty()) throw ConfigError("key 'vis' is required: the MS or Multi-MS to flag");
-  s.action = lower(config.string("action"));
+  s.action = lowerCaseValue(config, "action");
   if (s.action != "apply" && s.action != "calculate" && s.action != "none")
     throw ConfigError("key 'action': '" + s.action + "' must be apply, calculate or none");
   s.flagbackup = config.boolean("flagbackup");
-  const std::string mode = lower(config.string("mode"));
+  const std::string mode = lowerCaseValue(config, "mode");
   if (mode == "list") {
     const std::string inpfile = config.string("inpfile");
     if (inpfile.empty()) throw ConfigError("key 'inpfile' is required with mode='list'");

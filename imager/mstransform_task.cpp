@@ -2,7 +2,6 @@
 
 #include <algorithm>
 
-#include "data_task_settings.h"
 
 namespace ptclean::imager {
 namespace {
@@ -31,11 +30,6 @@ std::vector<KeySpec> commonKeys() {
   for (auto& key : selectionKeySpecs("spectral windows and channels ('0:5~60'); the selected spws are re-indexed from 0"))
     keys.push_back(std::move(key));
   return keys;
-}
-
-std::string lower(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(), ::tolower);
-  return text;
 }
 
 }  // namespace
@@ -68,17 +62,7 @@ const std::vector<KeySpec>& cvel2Keys() {
 
 MstransformSettings mstransformSettingsFrom(const Config& config, const std::string& task) {
   MstransformSettings s;
-  s.vis = config.has("vis") ? config.string("vis") : "";
-  if (s.vis.empty()) throw ConfigError("key 'vis' is required: the MS or Multi-MS to transform");
-  s.outputvis = config.has("outputvis") ? config.string("outputvis") : "";
-  if (s.outputvis.empty()) throw ConfigError("key 'outputvis' is required: the MS to write");
-  while (s.outputvis.size() > 1 && s.outputvis.back() == '/') s.outputvis.pop_back();
-  s.keepmms = config.boolean("keepmms");
-  s.transform.datacolumn = lower(config.string("datacolumn"));
-  if (s.transform.datacolumn != "all" && s.transform.datacolumn != "data" && s.transform.datacolumn != "corrected" &&
-      s.transform.datacolumn != "model")
-    throw ConfigError("key 'datacolumn': '" + s.transform.datacolumn + "' must be data, corrected, model or all");
-  s.transform.selection = selectionFrom(config);
+  readTransformTask(config, task, s);
   s.transform.reindex_spws = true;
   if (task == "mstransform") {
     s.transform.keepflags = config.boolean("keepflags");
@@ -90,7 +74,7 @@ MstransformSettings mstransformSettingsFrom(const Config& config, const std::str
   }
   RegridSettings& r = s.regrid;
   r.enabled = task == "cvel2" || config.boolean("regridms");
-  r.mode = lower(config.string("mode"));
+  r.mode = lowerCaseValue(config, "mode");
   if (r.mode != "channel" && r.mode != "frequency" && r.mode != "velocity")
     throw ConfigError("key 'mode': '" + r.mode + "' must be channel, frequency or velocity");
   r.nchan = config.integer("nchan");
@@ -98,13 +82,13 @@ MstransformSettings mstransformSettingsFrom(const Config& config, const std::str
   const std::string start_raw = config.rawToml("start"), width_raw = config.rawToml("width");
   r.start = start_raw.empty() || start_raw[0] == '\'' || start_raw[0] == '"' ? config.string("start") : start_raw;
   r.width = width_raw.empty() || width_raw[0] == '\'' || width_raw[0] == '"' ? config.string("width") : width_raw;
-  r.interpolation = lower(config.string("interpolation"));
+  r.interpolation = lowerCaseValue(config, "interpolation");
   if (r.interpolation != "nearest" && r.interpolation != "linear" && r.interpolation != "cubic")
     throw ConfigError("key 'interpolation': '" + r.interpolation + "' must be nearest, linear or cubic");
   r.restfreq = config.string("restfreq");
   r.outframe = config.string("outframe");
   std::transform(r.outframe.begin(), r.outframe.end(), r.outframe.begin(), ::toupper);
-  r.veltype = lower(config.string("veltype"));
+  r.veltype = lowerCaseValue(config, "veltype");
   if (r.veltype != "radio" && r.veltype != "optical") throw ConfigError("key 'veltype': '" + r.veltype + "' must be radio or optical");
   if (r.enabled && r.mode == "velocity" && r.restfreq.empty()) throw ConfigError("key 'restfreq' is required with mode='velocity'");
   return s;

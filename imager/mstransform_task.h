@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "config.h"
+#include "data_task_settings.h"
 #include "ms_transform.h"
 
 namespace ptclean::imager {
@@ -23,10 +24,7 @@ struct RegridSettings {
   std::string interpolation = "linear";  ///< nearest, linear, cubic
 };
 
-struct MstransformSettings {
-  std::string vis, outputvis;
-  bool keepmms = true;
-  MsTransformSettings transform;
+struct MstransformSettings : TransformTaskSettings {
   long chanbin = 1;  ///< chanaverage=true: channels averaged into one
   RegridSettings regrid;
 };

@@ -36,8 +36,7 @@ UvcontsubSettings uvcontsubSettingsFrom(const Config& config) {
   if (s.outputvis.empty()) s.outputvis = s.vis + ".contsub";
   while (s.outputvis.size() > 1 && s.outputvis.back() == '/') s.outputvis.pop_back();
   s.keepmms = config.boolean("keepmms");
-  s.transform.datacolumn = config.string("datacolumn");
-  std::transform(s.transform.datacolumn.begin(), s.transform.datacolumn.end(), s.transform.datacolumn.begin(), ::tolower);
+  s.transform.datacolumn = lowerCaseValue(config, "datacolumn");
   if (s.transform.datacolumn != "data" && s.transform.datacolumn != "corrected" && s.transform.datacolumn != "model")
     throw ConfigError("key 'datacolumn': '" + s.transform.datacolumn + "' must be data, corrected or model");
   s.transform.selection = selectionFrom(config);
