@@ -133,14 +133,28 @@ void runWritingTask(const MpiContext& mpi, const WritingTask& task) {
       spdlog::info("{}: Sub-MS {} done in {:.2f} s", task.name, fs::path(parts[i]).filename().string(), one.lap());
     }
   });
+  std::size_t written = 0;
   collectively(mpi, [&] {
     if (!mpi.isRoot()) return;
     throwIfInterrupted("before assembling " + task.outputvis);
-    assembleMultiMs(task.outputvis, parts.size(), axis.empty() ? "scan,spw" : axis);
+    // Sub-MSs without selected data are left out, as CASA's parallel tasks leave them out (a
+    // concatenation with an empty part cannot read its tiled columns); the rest keep their order.
+    for (std::size_t i = 0; i < parts.size(); ++i) {
+      const fs::path part = fs::path(staging) / subMsName(task.outputvis, i);
+      if (tableRows(part.string()) == 0) {
+        fs::remove_all(part);
+        spdlog::info("{}: Sub-MS {} holds none of the selected data: left out", task.name, fs::path(parts[i]).filename().string());
+        continue;
+      }
+      if (written != i) fs::rename(part, fs::path(staging) / subMsName(task.outputvis, written));
+      ++written;
+    }
+    if (written == 0) throw std::runtime_error(task.name + ": the selection leaves no data in any Sub-MS of " + task.vis);
+    assembleMultiMs(task.outputvis, written, axis.empty() ? "scan,spw" : axis);
     cleanup->done();
   });
   if (mpi.isRoot())
-    spdlog::info("{}: wrote the Multi-MS {} ({} Sub-MSs) in {:.2f} s", task.name, task.outputvis, parts.size(), timer.lap());
+    spdlog::info("{}: wrote the Multi-MS {} ({} Sub-MSs) in {:.2f} s", task.name, task.outputvis, written, timer.lap());
 }
 
 std::vector<std::string> runInPlaceTask(const MpiContext& mpi, const InPlaceTask& task) {

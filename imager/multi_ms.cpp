@@ -99,6 +99,14 @@ std::vector<std::string> subMsPaths(const std::string& path) {
   return parts;
 }
 
+std::size_t tableRows(const std::string& path) {
+  try {
+    return casacore::Table(path).nrow();
+  } catch (const casacore::AipsError&) {
+    return 0;
+  }
+}
+
 std::string multiMsAxis(const std::string& path) {
   const std::string readme = casacore::Table::tableInfo(path).readme();
   const auto at = readme.find("AxisType = ");

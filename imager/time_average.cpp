@@ -11,6 +11,7 @@
 #include <casacore/tables/Tables/TableColumn.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <cmath>
 #include <map>
 #include <numeric>
@@ -283,6 +284,10 @@ bool timeBinsCrossSubMss(const std::string& vis, const TimeAveraging& averaging)
 
 void averageInTime(const std::string& input, const std::string& output, const TimeAveraging& averaging) {
   try {
+    if (casacore::Table(input).nrow() == 0) {  // nothing to average: the empty copy is the output
+      std::filesystem::rename(input, output);
+      return;
+    }
     casacore::Table in(input);
     const std::vector<Rows> bins = timeBins(in, averaging);
     in.deepCopy(output, casacore::Table::New, false, casacore::Table::AipsrcEndian, true);

@@ -77,25 +77,34 @@ TEST(Mstransform, ASmoothSpectrumIsInterpolatedTo1e4) {
 TEST(Mstransform, MultiMsEqualsTheMonolithicRunAndAveragingEqualsSplit) {
   TempDir dir("mstransform-mms");
   const std::string ms = simulateSmooth(dir, 0.1);
-  auto r = runCommand(ptcleanBinary() + " partition --vis " + ms + " --outputvis " + dir / "auto.mms" + " --numsubms 3 --flagbackup false");
-  ASSERT_EQ(r.exit_code, 0) << r.output;
   const std::vector<std::string> runs = {
       "cvel2 --datacolumn data --outframe LSRK --mode frequency --width 2MHz --interpolation cubic",
       "mstransform --datacolumn data --regridms true --outframe BARY --mode velocity --restfreq 1.42GHz --width 300km/s "
-      "--chanaverage true --chanbin 2 --spw 1",
+      "--chanaverage true --chanbin 2 --spw 1 --timeaverage true --timebin 20s",
   };
+  std::vector<std::string> mono;
   for (std::size_t i = 0; i < runs.size(); ++i) {
-    const std::string mono = dir / ("mono" + std::to_string(i) + ".ms"), multi = dir / ("multi" + std::to_string(i) + ".mms");
-    r = runCommand(ptcleanBinary() + " " + runs[i] + " --vis " + ms + " --outputvis " + mono);
+    mono.push_back(dir / ("mono" + std::to_string(i) + ".ms"));
+    auto r = runCommand(ptcleanBinary() + " " + runs[i] + " --vis " + ms + " --outputvis " + mono[i]);
     ASSERT_EQ(r.exit_code, 0) << r.output;
-    r = runCommand(ptcleanOn(3) + " " + runs[i] + " --vis " + dir / "auto.mms" + " --outputvis " + multi);
-    ASSERT_EQ(r.exit_code, 0) << r.output;
-    auto same = runCommand(kSameRows + mono + " " + multi + kRounding);
-    EXPECT_EQ(same.exit_code, 0) << runs[i] << ": " << same.output;
-    EXPECT_TRUE(fs::is_directory(fs::path(multi) / "SUBMSS"));
   }
-  r = runCommand(ptcleanBinary() + " mstransform --vis " + ms + " --outputvis " + dir / "avg.ms" +
-                 " --datacolumn data --chanaverage true --chanbin 4");
+  for (const std::string axis : {"auto", "scan", "spw"}) {
+    const std::string mms = dir / (axis + ".mms");
+    auto r = runCommand(ptcleanBinary() + " partition --vis " + ms + " --outputvis " + mms + " --separationaxis " + axis +
+                        " --numsubms 3 --flagbackup false");
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    for (int ranks : {1, 3})
+      for (std::size_t i = 0; i < runs.size(); ++i) {
+        const std::string multi = dir / (axis + std::to_string(ranks) + "_" + std::to_string(i) + ".mms");
+        r = runCommand(ptcleanOn(ranks) + " " + runs[i] + " --vis " + mms + " --outputvis " + multi);
+        ASSERT_EQ(r.exit_code, 0) << r.output;
+        auto same = runCommand(kSameRows + mono[i] + " " + multi + kRounding);
+        EXPECT_EQ(same.exit_code, 0) << axis << " x " << ranks << ": " << runs[i] << ": " << same.output;
+        EXPECT_TRUE(fs::is_directory(fs::path(multi) / "SUBMSS"));
+      }
+  }
+  auto r = runCommand(ptcleanBinary() + " mstransform --vis " + ms + " --outputvis " + dir / "avg.ms" +
+                      " --datacolumn data --chanaverage true --chanbin 4");
   ASSERT_EQ(r.exit_code, 0) << r.output;
   r = runCommand(ptcleanBinary() + " split --vis " + ms + " --outputvis " + dir / "split.ms" + " --datacolumn data --width 4");
   ASSERT_EQ(r.exit_code, 0) << r.output;

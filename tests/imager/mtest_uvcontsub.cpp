@@ -82,15 +82,16 @@ TEST(Uvcontsub, MultiMsInParallelOrInSerialEqualsTheMonolithicRun) {
     const std::string mono = dir / ("mono" + combine + ".contsub");
     auto r = runCommand(ptcleanBinary() + " uvcontsub --vis " + ms + " --outputvis " + mono + kFit + " --combine '" + combine + "'");
     ASSERT_EQ(r.exit_code, 0) << r.output;
-    for (const auto& p : partitions) {
-      const std::string out = dir / (p.name + combine + ".contsub");
-      r = runCommand(ptcleanOn(3) + " uvcontsub --vis " + dir / (p.name + ".mms") + " --outputvis " + out + kFit +
+    for (const auto& p : partitions)
+    for (int ranks : {1, 3}) {
+      const std::string out = dir / (p.name + combine + std::to_string(ranks) + ".contsub");
+      r = runCommand(ptcleanOn(ranks) + " uvcontsub --vis " + dir / (p.name + ".mms") + " --outputvis " + out + kFit +
                      " --combine '" + combine + "'");
       ASSERT_EQ(r.exit_code, 0) << r.output;
       const bool serial = combine == "spw" && splits_scans[p.name];
       const auto warned = r.output.find(
           "Cannot run with combine='spw' in parallel because the Sub-MSs do not contain all the selected spws");
-      EXPECT_EQ(warned != std::string::npos, serial) << p.name << " combine=" << combine << ": " << r.output;
+      EXPECT_EQ(warned != std::string::npos, serial) << p.name << " x " << ranks << " combine=" << combine << ": " << r.output;
       if (serial)
         EXPECT_NE(r.output.find("The Multi-MS will be processed in serial and will create an output MS"), std::string::npos);
       EXPECT_EQ(fs::exists(fs::path(out) / "SUBMSS"), !serial) << p.name << " combine=" << combine;
