@@ -6,6 +6,7 @@
 #include "log.h"
 #include "mpi_context.h"
 #include "mstransform_task.h"
+#include "multi_ms.h"
 
 namespace ptclean::imager {
 
@@ -22,10 +23,13 @@ int runMstransformCommand(const MpiContext& mpi, const std::string& task, const 
   });
   mpi.broadcast(datacolumn);
   settings.transform.datacolumn = datacolumn;
-  const bool serial = !settings.keepmms || timeBinsCrossSubMss(settings.vis, settings.transform.time);
+  const bool crossing_bins = timeBinsCrossSubMss(settings.vis, settings.transform.time);
+  const bool split_spws = settings.transform.combine_spws && isMultiMs(settings.vis) &&
+                          !subMssHoldEverySpw(settings.vis, settings.transform.selection.spw);
+  const bool serial = !settings.keepmms || crossing_bins || split_spws;
   if (serial && settings.keepmms && mpi.isRoot())
-    spdlog::warn("{}: time bins that combine scans would cross the Sub-MSs of {} (separated by scan): "
-                 "it is processed in serial and will create an output MS", task, settings.vis);
+    spdlog::warn("{}: {} would cross the Sub-MSs of {}: it is processed in serial and will create an output MS", task,
+                 crossing_bins ? "time bins that combine scans" : "combining spws held by different Sub-MSs", settings.vis);
   TransformFactory transform;
   collectively(mpi, [&] { transform = mstransformTransform(settings.vis, settings); });
   if (mpi.isRoot() && settings.regrid.enabled)

@@ -166,28 +166,4 @@ void subtractContinuum(const std::string& path, const FitChannels& fit, int orde
   }
 }
 
-bool subMssHoldEverySpw(const std::string& vis, const std::string& spw_expression) {
-  const std::vector<int> selected = selectedSpwIds(casacore::MeasurementSet(vis), spw_expression);
-  const std::set<int> wanted(selected.begin(), selected.end());
-  // Per Sub-MS, the selected spws of each of its scans; a scan must find the same spws in every
-  // Sub-MS that holds it, so that each baseline and time meets all its spws in one Sub-MS.
-  std::map<int, std::set<int>> spws_of_scan;
-  std::vector<std::map<int, std::set<int>>> held;
-  for (const auto& part : subMsPaths(vis)) {
-    casacore::MeasurementSet sub(part);
-    const auto dd_spw = casacore::MSDataDescColumns(sub.dataDescription()).spectralWindowId().getColumn();
-    const auto dds = casacore::ScalarColumn<casacore::Int>(sub, "DATA_DESC_ID").getColumn();
-    const auto scans = casacore::ScalarColumn<casacore::Int>(sub, "SCAN_NUMBER").getColumn();
-    std::map<int, std::set<int>> mine;
-    for (std::size_t r = 0; r < dds.size(); ++r)
-      if (wanted.count(dd_spw[dds[r]])) mine[scans[r]].insert(dd_spw[dds[r]]);
-    for (const auto& [scan, spws] : mine) spws_of_scan[scan].insert(spws.begin(), spws.end());
-    held.push_back(std::move(mine));
-  }
-  for (const auto& mine : held)
-    for (const auto& [scan, spws] : mine)
-      if (spws != spws_of_scan[scan]) return false;
-  return true;
-}
-
 }  // namespace ptclean::imager

@@ -16,6 +16,7 @@
 
 #include "log.h"
 #include "ms_selection.h"
+#include "spw_combination.h"
 #include "sub_ms_copy.h"
 
 namespace ptclean::imager {
@@ -118,20 +119,27 @@ void reindexSpws(const std::string& path, const std::vector<int>& kept) {
 
 void transformMs(const std::string& input, const std::string& output, const MsTransformSettings& settings,
                  const TransformFactory& make_transform) {
-  if (settings.time.timebin_s > 0) {
-    // The channels first, into a sibling that goes whatever happens; then the time bins.
-    const std::string unaveraged = output + ".unaveraged";
+  if (settings.combine_spws || settings.time.timebin_s > 0) {
+    // The channels first, into siblings that go whatever happens; then the spws joined, then
+    // the time bins.
     struct Removed {
-      std::string path;
+      std::vector<std::string> paths;
       ~Removed() {
         std::error_code ignored;
-        std::filesystem::remove_all(path, ignored);
+        for (const auto& path : paths) std::filesystem::remove_all(path, ignored);
       }
-    } removed{unaveraged};
+    } removed{{output + ".channels", output + ".combined"}};
     MsTransformSettings channels_only = settings;
     channels_only.time = {};
-    transformMs(input, unaveraged, channels_only, make_transform);
-    averageInTime(unaveraged, output, settings.time);
+    channels_only.combine_spws = false;
+    std::string current = output + ".channels";
+    transformMs(input, current, channels_only, make_transform);
+    if (settings.combine_spws) {
+      const std::string next = settings.time.timebin_s > 0 ? output + ".combined" : output;
+      combineSpws(current, next);
+      current = next;
+    }
+    if (settings.time.timebin_s > 0) averageInTime(current, output, settings.time);
     return;
   }
   casacore::MeasurementSet ms = openMs(input);

@@ -25,7 +25,8 @@ struct MsTransformSettings {
   std::string datacolumn = "all";  ///< all, data, corrected, model (the one kept becomes DATA)
   bool keepflags = true;           ///< false: rows with every selected sample flagged are dropped
   bool reindex_spws = false;       ///< the selected spws become 0, 1, ... (split, mstransform)
-  TimeAveraging time;              ///< after the channels (split's timebin, combine)
+  bool combine_spws = false;       ///< after the channels: mstransform's combinespws (spw_combination.h)
+  TimeAveraging time;              ///< last (split's timebin, combine)
 };
 
 /// Makes the transform for an input MS (it may read the MS's subtables); null = none.

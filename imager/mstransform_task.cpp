@@ -42,7 +42,7 @@ const std::vector<KeySpec>& mstransformKeys() {
     keys.push_back({"chanbin", KeyType::Int, "1", "channels averaged into one with chanaverage"});
     keys.push_back({"regridms", KeyType::Bool, "false", "regrid onto a new channel grid (mode, nchan, start, width, outframe)"});
     for (auto& key : regridKeys()) keys.push_back(std::move(key));
-    keys.push_back({"combinespws", KeyType::Bool, "false", "combine the spws into one: not implemented yet"});
+    keys.push_back({"combinespws", KeyType::Bool, "false", "combine the selected spws into one (side by side; not with regridms)"});
     keys.push_back({"timeaverage", KeyType::Bool, "false", "average in time (timebin at a time)"});
     keys.push_back({"timebin", KeyType::String, "'0s'", "with timeaverage: rows within this time become one"});
     keys.push_back({"timespan", KeyType::String, "''", "with timeaverage: average across 'scan', 'state' or 'scan,state'"});
@@ -68,7 +68,7 @@ MstransformSettings mstransformSettingsFrom(const Config& config, const std::str
     s.transform.keepflags = config.boolean("keepflags");
     if (config.boolean("chanaverage")) s.chanbin = config.integer("chanbin");
     if (s.chanbin < 1) throw ConfigError("key 'chanbin' must be at least 1 channel");
-    if (config.boolean("combinespws")) throw ConfigError("key 'combinespws': combining spws is not implemented yet");
+    s.transform.combine_spws = config.boolean("combinespws");
     if (config.boolean("timeaverage"))
       s.transform.time = timeAveragingFrom(config.string("timebin"), config.string("timespan"));
   }
@@ -91,6 +91,8 @@ MstransformSettings mstransformSettingsFrom(const Config& config, const std::str
   r.veltype = lowerCaseValue(config, "veltype");
   if (r.veltype != "radio" && r.veltype != "optical") throw ConfigError("key 'veltype': '" + r.veltype + "' must be radio or optical");
   if (r.enabled && r.mode == "velocity" && r.restfreq.empty()) throw ConfigError("key 'restfreq' is required with mode='velocity'");
+  if (r.enabled && s.transform.combine_spws)
+    throw ConfigError("key 'combinespws': combining regridded spws is not implemented yet (run cvel2 first, then combine)");
   return s;
 }
 

@@ -40,6 +40,11 @@ std::size_t tableRows(const std::string& path);
 /// The separation axis a Multi-MS's readme names ("scan,spw", "scan", ...; "" if none).
 std::string multiMsAxis(const std::string& path);
 
+/// True when every Sub-MS of the Multi-MS `vis` holds, for each of its scans, every spw of that
+/// scan that `spw_expression` selects: then a task that joins the spws of a baseline and time
+/// (uvcontsub combine='spw', mstransform combinespws) can run Sub-MS by Sub-MS.
+bool subMssHoldEverySpw(const std::string& vis, const std::string& spw_expression);
+
 /// Reads what listpartition prints. Throws std::runtime_error naming the path that is wrong.
 MultiMsSummary summariseMultiMs(const std::string& path);
 

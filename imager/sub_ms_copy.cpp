@@ -174,9 +174,9 @@ void addVariableShapeColumn(casacore::Table& table, const std::string& name, con
   table.addColumn(desc, storage);
 }
 
-/// Sliced columns that the source stores with one fixed shape become variable-shaped (the
-/// table has no rows yet, so this is cheap).
-void makeSlicedShapesVariable(casacore::Table& table) {
+}  // namespace
+
+void makeSpectralShapesVariable(casacore::Table& table) {
   for (const auto& name : table.tableDesc().columnNames()) {
     const casacore::ColumnDesc& desc = table.tableDesc().columnDesc(name);
     if (desc.isScalar() || !desc.isFixedShape() || !(isSpectral(name) || isPerCorrelation(name))) continue;
@@ -193,6 +193,8 @@ void makeSlicedShapesVariable(casacore::Table& table) {
     }
   }
 }
+
+namespace {
 
 /// The copy's SPECTRAL_WINDOW and POLARIZATION rows reduced to what is kept.
 void sliceSubtables(const std::string& path, const std::map<int, std::vector<int>>& chans_of_spw,
@@ -285,7 +287,7 @@ void copyRowsAsMs(const casacore::MeasurementSet& ms, const casacore::Table& sel
     selected(numbers).deepCopy(path, casacore::Table::New, false, casacore::Table::AipsrcEndian, true);
     copySubtables(ms, path);
     casacore::Table copy(path, casacore::Table::Update);
-    if (!chans_of_spw.empty() || !corrs_of_pol.empty() || slicing.transform) makeSlicedShapesVariable(copy);
+    if (!chans_of_spw.empty() || !corrs_of_pol.empty() || slicing.transform) makeSpectralShapesVariable(copy);
     copy.addRow(rows.size());
     const casacore::Vector<casacore::Int> dds =
         casacore::ScalarColumn<casacore::Int>(selected, "DATA_DESC_ID").getColumnCells(casacore::RefRows(numbers));

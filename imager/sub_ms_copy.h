@@ -33,6 +33,10 @@ void copyRowsAsMs(const casacore::MeasurementSet& ms, const casacore::Table& sel
 /// meanwhile, so a Ctrl-C would be lost.
 void copySubtables(const casacore::Table& from, const std::string& path);
 
+/// The spectral and per-correlation columns that `table` (still without rows) stores with one
+/// fixed shape become variable-shaped, so that their cells may change shape in a copy.
+void makeSpectralShapesVariable(casacore::Table& table);
+
 /// Keeps one data column of a copy as DATA ("data", "corrected", "model"; "all" keeps them all),
 /// as CASA's split and partition do. Throws std::runtime_error when that column is absent.
 void keepDataColumn(casacore::Table& copy, const std::string& datacolumn);

@@ -42,8 +42,5 @@ FitChannels fitChannels(const std::string& vis, const UvcontsubSettings& setting
 /// are flagged.
 void subtractContinuum(const std::string& path, const FitChannels& fit, int order, bool combine_spw, bool continuum_only);
 
-/// With combine='spw': true when every Sub-MS of the Multi-MS `vis` holds, for each of its scans,
-/// every selected spw of that scan, so that each Sub-MS can be fitted on its own.
-bool subMssHoldEverySpw(const std::string& vis, const std::string& spw_expression);
 
 }  // namespace ptclean::imager

@@ -1,6 +1,7 @@
 // mstransform and cvel2: regridding a real MS to LSRK gives casacore's measures' frequencies to
 // 1 Hz; a smooth spectrum is interpolated to 1e-4; on a Multi-MS under 3 ranks the output equals
-// the monolithic run; channel averaging equals split's; bad keys are named.
+// the monolithic run; channel averaging equals split's; combinespws puts the spws side by side;
+// bad keys are named.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -111,6 +112,35 @@ TEST(Mstransform, MultiMsEqualsTheMonolithicRunAndAveragingEqualsSplit) {
   EXPECT_EQ(runCommand(kSameRows + dir / "avg.ms" + " " + dir / "split.ms").exit_code, 0);
 }
 
+TEST(Mstransform, CombinespwsPutsTheSpwsSideBySide) {
+  TempDir dir("mstransform-combine");
+  const std::string ms = dir / "four.ms";
+  auto r = runCommand(ptcleanBinary() + " simulate --set vis=" + ms +
+                      " --set array=vla --set nspw=4 --set nchan=4 --set nintegrations=3 --set nscans=2 --set noise=0.1");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  ASSERT_EQ(runCommand(ptcleanBinary() + " flagdata --vis " + ms + " --mode clip --clipminmax '[0, 1.1]' --flagbackup false").exit_code, 0);
+  const std::string mono = dir / "one.ms";
+  r = runCommand(ptcleanBinary() + " mstransform --vis " + ms + " --outputvis " + mono + " --datacolumn data --combinespws true");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  auto check = runCommand(kTaskChecks + "combine " + ms + " " + mono);
+  EXPECT_EQ(check.exit_code, 0) << check.output;
+  for (const std::string axis : {"scan", "auto"}) {
+    const std::string mms = dir / (axis + ".mms");
+    r = runCommand(ptcleanBinary() + " partition --vis " + ms + " --outputvis " + mms + " --separationaxis " + axis +
+                   " --numsubms 2 --flagbackup false");
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    const std::string out = dir / (axis + "_one.mms");
+    r = runCommand(ptcleanOn(3) + " mstransform --vis " + mms + " --outputvis " + out + " --datacolumn data --combinespws true");
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    // By scan every Sub-MS holds all the spws of its scans: in parallel. auto splits them: serial.
+    const bool serial = axis == "auto";
+    EXPECT_EQ(r.output.find("it is processed in serial") != std::string::npos, serial) << r.output;
+    EXPECT_EQ(fs::exists(fs::path(out) / "SUBMSS"), !serial);
+    auto same = runCommand(kSameRows + mono + " " + out);
+    EXPECT_EQ(same.exit_code, 0) << axis << ": " << same.output;
+  }
+}
+
 TEST(Mstransform, BadKeysAreNamed) {
   TempDir dir("mstransform-bad");
   const std::string ms = simulateSmooth(dir);
@@ -123,7 +153,7 @@ TEST(Mstransform, BadKeysAreNamed) {
                         Case{"cvel2 --interpolation spline", "key 'interpolation'"},
                         Case{"cvel2 --mode frequency --start 1.2GHz --nchan -1", "start"},
                         Case{"cvel2 --mode frequency --width 3km", "key 'width'"},
-                        Case{"mstransform --combinespws true", "combinespws"},
+                        Case{"mstransform --combinespws true --regridms true", "combinespws"},
                         Case{"mstransform --chanaverage true --chanbin 0", "chanbin"}}) {
     auto r = runCommand(ptcleanOn(2) + " " + c.options + " --vis " + ms + " --outputvis " + dir / "x.ms" + " --datacolumn data");
     EXPECT_NE(r.exit_code, 0) << c.options;

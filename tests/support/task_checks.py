@@ -18,6 +18,9 @@
   task_checks.py timeavg IN OUT          each OUT row is the WEIGHT_SPECTRUM-weighted mean of the
                                         unflagged IN rows of its baseline, data description and scan
                                         within [TIME - INTERVAL/2, TIME + INTERVAL/2]; weights add
+  task_checks.py combine IN OUT          OUT has one spw holding every channel of IN's spws in
+                                        frequency order, and one row per baseline and time whose
+                                        data and flags are IN's rows' side by side
 Prints the largest relative difference; exit code 0 only when it is below 1e-6."""
 import sys
 
@@ -140,7 +143,35 @@ def timeavg(src, out):
     return 0 if worst < 1e-6 and used == a.nrows() else 1
 
 
+def combine(src, out):
+    a = tables.table(src, ack=False)
+    b = tables.table(out, ack=False)
+    spw_freq = tables.table(src + "/SPECTRAL_WINDOW", ack=False).getcol("CHAN_FREQ")
+    dd_spw = tables.table(src + "/DATA_DESCRIPTION", ack=False).getcol("SPECTRAL_WINDOW_ID")
+    out_freq = tables.table(out + "/SPECTRAL_WINDOW", ack=False).getcol("CHAN_FREQ")
+    if out_freq.shape[0] != 1 or out_freq.shape[1] != spw_freq.size or not np.all(np.diff(out_freq[0]) > 0):
+        print(f"output spws {out_freq.shape}, expected 1 x {spw_freq.size} ascending")
+        return 1
+    key = lambda t, r: (t.getcell("TIME", r), t.getcell("ANTENNA1", r), t.getcell("ANTENNA2", r))
+    times, a1, a2 = b.getcol("TIME"), b.getcol("ANTENNA1"), b.getcol("ANTENNA2")
+    index = {(times[r], a1[r], a2[r]): r for r in range(b.nrows())}
+    data, flag = b.getcol("DATA"), b.getcol("FLAG")
+    ta, aa1, aa2, add = a.getcol("TIME"), a.getcol("ANTENNA1"), a.getcol("ANTENNA2"), a.getcol("DATA_DESC_ID")
+    worst = 0.0
+    for r in range(a.nrows()):
+        row = index[(ta[r], aa1[r], aa2[r])]
+        slots = np.searchsorted(out_freq[0], spw_freq[dd_spw[add[r]]])
+        worst = max(worst, np.abs(data[row][slots] - a.getcell("DATA", r)).max())
+        if not np.array_equal(flag[row][slots], a.getcell("FLAG", r)):
+            print(f"flags of input row {r} differ")
+            return 1
+    print(f"largest difference {worst:.3g}; {a.nrows()} input rows in {b.nrows()} output rows")
+    return 0 if worst == 0.0 and b.nrows() * len(dd_spw) == a.nrows() else 1
+
+
 if __name__ == "__main__":
+    if sys.argv[1] == "combine":
+        sys.exit(combine(sys.argv[2], sys.argv[3]))
     if sys.argv[1] == "timeavg":
         sys.exit(timeavg(sys.argv[2], sys.argv[3]))
     if sys.argv[1] == "lsrk":
