@@ -95,14 +95,6 @@ casacore::Cube<casacore::Complex> ChannelAverage::data(const casacore::Cube<casa
 
 casacore::Cube<float> ChannelAverage::floatData(const casacore::Cube<float>& in) const { return average(in); }
 
-casacore::Matrix<float> ChannelAverage::weight(const casacore::Matrix<float>& in) const {
-  return scaledWeights(in, weight_ratio_);
-}
-
-casacore::Matrix<float> ChannelAverage::sigma(const casacore::Matrix<float>& in) const {
-  return scaledSigmas(in, weight_ratio_);
-}
-
 TransformFactory channelAveraging(const std::vector<long>& width, const std::string& spw_expression) {
   if (width.size() == 1 && width[0] == 1) return {};
   return [width, spw_expression](const casacore::MeasurementSet& ms) -> std::shared_ptr<SpectralTransform> {

@@ -21,8 +21,6 @@ class ChannelAverage : public SpectralTransform {
   casacore::Cube<float> floatData(const casacore::Cube<float>& in) const override;
   casacore::Cube<bool> flags() const override { return out_flags_; }
   casacore::Cube<float> weightSpectrum() const override { return out_weights_; }
-  casacore::Matrix<float> weight(const casacore::Matrix<float>& in) const override;
-  casacore::Matrix<float> sigma(const casacore::Matrix<float>& in) const override;
 
  private:
   template <typename T>
@@ -34,7 +32,6 @@ class ChannelAverage : public SpectralTransform {
   int width_ = 1;  ///< of the current chunk's spw
   casacore::Cube<bool> in_flags_, out_flags_;
   casacore::Cube<float> in_weights_, out_weights_;
-  casacore::Matrix<float> weight_ratio_;
 };
 
 }  // namespace ptclean::imager

@@ -129,12 +129,4 @@ casacore::Cube<T> ChannelRegrid::apply(const casacore::Cube<T>& in) const {
 casacore::Cube<casacore::Complex> ChannelRegrid::data(const casacore::Cube<casacore::Complex>& in) const { return apply(in); }
 casacore::Cube<float> ChannelRegrid::floatData(const casacore::Cube<float>& in) const { return apply(in); }
 
-casacore::Matrix<float> ChannelRegrid::weight(const casacore::Matrix<float>& in) const {
-  return scaledWeights(in, weight_ratio_);
-}
-
-casacore::Matrix<float> ChannelRegrid::sigma(const casacore::Matrix<float>& in) const {
-  return scaledSigmas(in, weight_ratio_);
-}
-
 }  // namespace ptclean::imager

@@ -32,8 +32,6 @@ class ChannelRegrid : public SpectralTransform {
   casacore::Cube<float> floatData(const casacore::Cube<float>& in) const override;
   casacore::Cube<bool> flags() const override { return out_flags_; }
   casacore::Cube<float> weightSpectrum() const override { return out_weights_; }
-  casacore::Matrix<float> weight(const casacore::Matrix<float>& in) const override;
-  casacore::Matrix<float> sigma(const casacore::Matrix<float>& in) const override;
 
  private:
   /// Up to 4 input channels and their coefficients for one output channel of one row.
@@ -56,7 +54,6 @@ class ChannelRegrid : public SpectralTransform {
   long nout_ = 0;
   casacore::Cube<bool> out_flags_;
   casacore::Cube<float> out_weights_;
-  casacore::Matrix<float> weight_ratio_;
 };
 
 }  // namespace ptclean::imager

@@ -63,6 +63,13 @@ int runFlagdataCommand(const MpiContext& mpi, const std::string& config_file, co
   const double total = sum.value("total", 0.0), flagged = sum.value("flagged", 0.0);
   if (total == 0) spdlog::warn("flagdata: the selection matches no data in {}", settings.vis);
   if (settings.summary) {
+    // CASA's summary gives counts; the fraction of each saves every reader the division.
+    for (const char* axis : {"antenna", "spw", "field", "scan", "correlation"})
+      for (auto& [name, entry] : sum[axis].items()) {
+        const double t = entry["total"].get<double>();
+        entry["fraction"] = t > 0 ? entry["flagged"].get<double>() / t : 0.0;
+      }
+    sum["fraction"] = total > 0 ? flagged / total : 0.0;
     spdlog::info("flagdata: {:.0f} of {:.0f} selected samples are flagged ({:.2f}%)", flagged, total,
                  total > 0 ? 100.0 * flagged / total : 0.0);
     std::printf("%s\n", sum.dump(2).c_str());

@@ -23,13 +23,20 @@ int runMstransformCommand(const MpiContext& mpi, const std::string& task, const 
   });
   mpi.broadcast(datacolumn);
   settings.transform.datacolumn = datacolumn;
-  const bool crossing_bins = timeBinsCrossSubMss(settings.vis, settings.transform.time);
-  const bool split_spws = settings.transform.combine_spws && isMultiMs(settings.vis) &&
-                          !subMssHoldEverySpw(settings.vis, settings.transform.selection.spw);
-  const bool serial = !settings.keepmms || crossing_bins || split_spws;
-  if (serial && settings.keepmms && mpi.isRoot())
+  // Decided on rank 0 (it opens every Sub-MS) and broadcast, so that every rank agrees.
+  std::string mode = settings.keepmms ? "p" : "s";
+  collectively(mpi, [&] {
+    if (!mpi.isRoot() || !settings.keepmms) return;
+    const bool crossing_bins = timeBinsCrossSubMss(settings.vis, settings.transform.time);
+    const bool split_spws = settings.transform.combine_spws && isMultiMs(settings.vis) &&
+                            !subMssHoldEverySpw(settings.vis, settings.transform.selection.spw);
+    if (!crossing_bins && !split_spws) return;
     spdlog::warn("{}: {} would cross the Sub-MSs of {}: it is processed in serial and will create an output MS", task,
                  crossing_bins ? "time bins that combine scans" : "combining spws held by different Sub-MSs", settings.vis);
+    mode = "s";
+  });
+  mpi.broadcast(mode);
+  const bool serial = mode == "s";
   TransformFactory transform;
   collectively(mpi, [&] { transform = mstransformTransform(settings.vis, settings); });
   if (mpi.isRoot() && settings.regrid.enabled)

@@ -23,10 +23,16 @@ int runSplitCommand(const MpiContext& mpi, const std::string& task, const std::s
   });
   mpi.broadcast(datacolumn);
   settings.transform.datacolumn = datacolumn;
-  const bool serial = !settings.keepmms || timeBinsCrossSubMss(settings.vis, settings.transform.time);
-  if (serial && settings.keepmms && mpi.isRoot())
+  // Decided on rank 0 (it opens every Sub-MS) and broadcast, so that every rank agrees.
+  std::string mode = settings.keepmms ? "p" : "s";
+  collectively(mpi, [&] {
+    if (!mpi.isRoot() || !settings.keepmms || !timeBinsCrossSubMss(settings.vis, settings.transform.time)) return;
     spdlog::warn("{}: time bins that combine scans would cross the Sub-MSs of {} (separated by scan): "
                  "it is processed in serial and will create an output MS", task, settings.vis);
+    mode = "s";
+  });
+  mpi.broadcast(mode);
+  const bool serial = mode == "s";
   if (task == "split" && !settings.transform.selection.spw.empty() && mpi.isRoot())
     spdlog::info("split: the selected spws are re-indexed from 0 in {}", settings.outputvis);
   WritingTask writing{task, settings.vis, settings.outputvis, serial,

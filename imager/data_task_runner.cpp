@@ -27,11 +27,18 @@ std::size_t folderBytes(const std::string& path) {
   return bytes;
 }
 
-/// Which rank processes each part; rank 0 logs the deal.
+/// Which rank processes each part: dealt on rank 0 (the sizes could change under a rank that
+/// looks later) and broadcast; rank 0 logs the deal.
 std::vector<std::size_t> dealParts(const MpiContext& mpi, const std::string& task, const std::vector<std::string>& parts) {
-  std::vector<std::size_t> bytes(parts.size());
-  for (std::size_t i = 0; i < parts.size(); ++i) bytes[i] = folderBytes(parts[i]);
-  const auto owner = partition::dealLargestFirst(bytes, std::size_t(mpi.size()));
+  std::vector<std::size_t> bytes(parts.size()), owner(parts.size(), 0);
+  collectively(mpi, [&] {
+    if (!mpi.isRoot()) return;
+    for (std::size_t i = 0; i < parts.size(); ++i) bytes[i] = folderBytes(parts[i]);
+    owner = partition::dealLargestFirst(bytes, std::size_t(mpi.size()));
+  });
+  std::vector<double> dealt(owner.begin(), owner.end());
+  mpi.broadcast(dealt);
+  for (std::size_t i = 0; i < parts.size(); ++i) owner[i] = std::size_t(dealt[i]);
   if (!mpi.isRoot()) return owner;
   spdlog::info("{}: Multi-MS of {} Sub-MSs over {} rank{}", task, parts.size(), mpi.size(), mpi.size() > 1 ? "s" : "");
   for (int rank = 0; rank < mpi.size(); ++rank) {
@@ -165,7 +172,7 @@ std::vector<std::string> runInPlaceTask(const MpiContext& mpi, const InPlaceTask
     if (mpi.isRoot() && task.check)
       for (const auto& part : parts) task.check(part);
   });
-  const bool multi = parts.size() > 1 || parts[0] != task.vis;
+  const bool multi = parts.size() != 1 || parts[0] != task.vis;
   std::vector<std::size_t> owner(parts.size(), 0);
   if (multi)
     owner = dealParts(mpi, task.name, parts);

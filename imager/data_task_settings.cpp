@@ -4,10 +4,8 @@
 #include <cctype>
 
 namespace ptclean::imager {
-namespace {
-
-std::vector<KeySpec> transformKeys(const std::string& outputvis_doc, const std::string& datacolumn_default,
-                                   const std::string& spw_doc) {
+std::vector<KeySpec> transformTaskKeys(const std::string& outputvis_doc, const std::string& datacolumn_default,
+                                       const std::string& spw_doc) {
   std::vector<KeySpec> keys = {
       {"vis", KeyType::String, "", "required: the input MS or Multi-MS"},
       {"outputvis", KeyType::String, "", outputvis_doc},
@@ -18,8 +16,6 @@ std::vector<KeySpec> transformKeys(const std::string& outputvis_doc, const std::
   for (auto& key : selectionKeySpecs(spw_doc)) keys.push_back(std::move(key));
   return keys;
 }
-
-}  // namespace
 
 std::vector<KeySpec> selectionKeySpecs(const std::string& spw_doc) {
   return {
@@ -47,7 +43,7 @@ MsSelectionKeys selectionFrom(const Config& config) {
 
 const std::vector<KeySpec>& splitKeys() {
   static const std::vector<KeySpec> keys = [] {
-    auto keys = transformKeys("required: the output MS (a Multi-MS when vis is one and keepmms=true)", "'corrected'",
+    auto keys = transformTaskKeys("required: the output MS (a Multi-MS when vis is one and keepmms=true)", "'corrected'",
                               "spectral window and channel selection ('0:5~60': one contiguous range per spw); "
                               "the selected spws are re-indexed from 0");
     keys.push_back({"keepflags", KeyType::Bool, "true", "keep rows whose selected samples are all flagged"});
@@ -61,7 +57,7 @@ const std::vector<KeySpec>& splitKeys() {
 
 const std::vector<KeySpec>& hanningsmoothKeys() {
   static const std::vector<KeySpec> keys =
-      transformKeys("required: the smoothed output MS (a Multi-MS when vis is one and keepmms=true)", "'all'",
+      transformTaskKeys("required: the smoothed output MS (a Multi-MS when vis is one and keepmms=true)", "'all'",
                     "spectral window and channel selection ('0:5~60': one contiguous range per spw)");
   return keys;
 }

@@ -17,6 +17,10 @@ std::vector<KeySpec> selectionKeySpecs(const std::string& spw_doc);
 /// Throws ConfigError for `feed` (multi-feed selection is not implemented, as in CASA).
 MsSelectionKeys selectionFrom(const Config& config);
 
+/// vis, outputvis, keepmms, datacolumn (default `datacolumn_default`) and the selection keys.
+std::vector<KeySpec> transformTaskKeys(const std::string& outputvis_doc, const std::string& datacolumn_default,
+                                       const std::string& spw_doc);
+
 /// A key's value in lower case: task keys are case-insensitive, as CASA's are.
 std::string lowerCaseValue(const Config& config, const std::string& key);
 

@@ -181,6 +181,7 @@ nlohmann::json applyCommand(casacore::MeasurementSet& ms, const std::string& pat
     if (found == masks.end()) found = masks.emplace(chunk.dd, sampleMask(ms, chunk.dd, selected, corrs)).first;
     const SampleMask& mask = found->second;
     casacore::Array<casacore::Bool> flags = flag_column.getColumnRange(chunk.rows());
+    const casacore::Vector<casacore::Bool> old_row_flags = row_flag_column.getColumnRange(chunk.rows());
     casacore::Array<casacore::Complex> data;
     if (command.mode == "clip") data.reference(chunkData(table, command.datacolumn, chunk));
     casacore::Bool* f = flags.data();
@@ -202,7 +203,7 @@ nlohmann::json applyCommand(casacore::MeasurementSet& ms, const std::string& pat
         }
         all = all && f[k];
       }
-      row_flags[r - chunk.begin] = all;
+      row_flags[r - chunk.begin] = all || old_row_flags[r - chunk.begin];  // a flagged row stays flagged
     }
     if (write) {
       flag_column.putColumnRange(chunk.rows(), flags);

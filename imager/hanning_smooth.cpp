@@ -44,14 +44,6 @@ casacore::Cube<casacore::Complex> HanningSmooth::data(const casacore::Cube<casac
 
 casacore::Cube<float> HanningSmooth::floatData(const casacore::Cube<float>& in) const { return smooth(in); }
 
-casacore::Matrix<float> HanningSmooth::weight(const casacore::Matrix<float>& in) const {
-  return scaledWeights(in, weight_ratio_);
-}
-
-casacore::Matrix<float> HanningSmooth::sigma(const casacore::Matrix<float>& in) const {
-  return scaledSigmas(in, weight_ratio_);
-}
-
 TransformFactory hanningSmoothing() {
   return [](const casacore::MeasurementSet&) -> std::shared_ptr<SpectralTransform> {
     return std::make_shared<HanningSmooth>();

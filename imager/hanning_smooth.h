@@ -16,8 +16,6 @@ class HanningSmooth : public SpectralTransform {
   casacore::Cube<float> floatData(const casacore::Cube<float>& in) const override;
   casacore::Cube<bool> flags() const override { return out_flags_; }
   casacore::Cube<float> weightSpectrum() const override { return out_weights_; }
-  casacore::Matrix<float> weight(const casacore::Matrix<float>& in) const override;
-  casacore::Matrix<float> sigma(const casacore::Matrix<float>& in) const override;
 
  private:
   template <typename T>
@@ -25,7 +23,6 @@ class HanningSmooth : public SpectralTransform {
 
   casacore::Cube<bool> out_flags_;
   casacore::Cube<float> out_weights_;
-  casacore::Matrix<float> weight_ratio_;
 };
 
 }  // namespace ptclean::imager

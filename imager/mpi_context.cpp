@@ -209,38 +209,32 @@ bool MpiContext::receive(int& source, int& tag, std::string& text, bool wait) co
   return true;
 }
 
+std::size_t MpiContext::gatherCounts(int count, std::vector<int>& counts, std::vector<int>& offsets) const {
+  counts.assign(isRoot() ? std::size_t(size_) : 0, 0);
+  offsets.assign(counts.size(), 0);
+  MPI_Gather(&count, 1, MPI_INT, counts.data(), 1, MPI_INT, 0, MPI_COMM_WORLD);
+  std::size_t total = 0;
+  for (std::size_t r = 0; r < counts.size(); ++r) {
+    offsets[r] = int(total);
+    total += std::size_t(counts[r]);
+  }
+  return total;
+}
+
 std::vector<double> MpiContext::gatherToRoot(std::span<const double> mine) const {
   if (size_ == 1) return std::vector<double>(mine.begin(), mine.end());
-  int count = int(mine.size());
-  std::vector<int> counts(isRoot() ? size_ : 0), offsets(isRoot() ? size_ : 0);
-  MPI_Gather(&count, 1, MPI_INT, counts.data(), 1, MPI_INT, 0, MPI_COMM_WORLD);
-  std::vector<double> all;
-  if (isRoot()) {
-    std::size_t total = 0;
-    for (int r = 0; r < size_; ++r) {
-      offsets[r] = int(total);
-      total += std::size_t(counts[r]);
-    }
-    all.resize(total);
-  }
+  const int count = int(mine.size());
+  std::vector<int> counts, offsets;
+  std::vector<double> all(gatherCounts(count, counts, offsets));
   MPI_Gatherv(mine.data(), count, MPI_DOUBLE, all.data(), counts.data(), offsets.data(), MPI_DOUBLE, 0, MPI_COMM_WORLD);
   return all;
 }
 
 std::vector<std::string> MpiContext::gatherTextsToRoot(const std::string& mine) const {
   if (size_ == 1) return {mine};
-  int count = int(mine.size());
-  std::vector<int> counts(isRoot() ? size_ : 0), offsets(isRoot() ? size_ : 0);
-  MPI_Gather(&count, 1, MPI_INT, counts.data(), 1, MPI_INT, 0, MPI_COMM_WORLD);
-  std::string all;
-  if (isRoot()) {
-    std::size_t total = 0;
-    for (int r = 0; r < size_; ++r) {
-      offsets[r] = int(total);
-      total += std::size_t(counts[r]);
-    }
-    all.resize(total);
-  }
+  const int count = int(mine.size());
+  std::vector<int> counts, offsets;
+  std::string all(gatherCounts(count, counts, offsets), '\0');
   MPI_Gatherv(mine.data(), count, MPI_CHAR, all.data(), counts.data(), offsets.data(), MPI_CHAR, 0, MPI_COMM_WORLD);
   std::vector<std::string> texts;
   if (isRoot())

@@ -62,6 +62,9 @@ class MpiContext {
   [[noreturn]] void abort(int code) const;
 
  private:
+  /// Every rank's `count` to rank 0 (counts, and offsets of each rank in the gathered whole);
+  /// returns the total on rank 0, 0 elsewhere.
+  std::size_t gatherCounts(int count, std::vector<int>& counts, std::vector<int>& offsets) const;
   /// MPI_Allreduce(MPI_MIN) of one int that gives up after stall_timeout_s_ (checkAll's).
   int minimumWithStallTimeout(int mine) const;
 

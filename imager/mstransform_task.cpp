@@ -1,5 +1,7 @@
 #include "mstransform_task.h"
 
+#include "data_task_settings.h"
+
 #include <algorithm>
 
 
@@ -20,16 +22,8 @@ std::vector<KeySpec> regridKeys() {
 }
 
 std::vector<KeySpec> commonKeys() {
-  std::vector<KeySpec> keys = {
-      {"vis", KeyType::String, "", "required: the input MS or Multi-MS"},
-      {"outputvis", KeyType::String, "", "required: the output (a Multi-MS when vis is one and keepmms=true)"},
-      {"keepmms", KeyType::Bool, "true", "a Multi-MS input gives a Multi-MS output of the same partition"},
-      {"datacolumn", KeyType::String, "'corrected'",
-       "data, corrected, model or all (the one kept becomes DATA; corrected falls back to data when absent)"},
-  };
-  for (auto& key : selectionKeySpecs("spectral windows and channels ('0:5~60'); the selected spws are re-indexed from 0"))
-    keys.push_back(std::move(key));
-  return keys;
+  return transformTaskKeys("required: the output (a Multi-MS when vis is one and keepmms=true)", "'corrected'",
+                           "spectral windows and channels ('0:5~60'); the selected spws are re-indexed from 0");
 }
 
 }  // namespace

@@ -105,8 +105,8 @@ std::vector<std::string> subMsPaths(const std::string& path) {
 std::size_t tableRows(const std::string& path) {
   try {
     return casacore::Table(path).nrow();
-  } catch (const casacore::AipsError&) {
-    return 0;
+  } catch (const casacore::AipsError& error) {
+    throw std::runtime_error("cannot read " + path + ": " + std::string(error.getMesg()));
   }
 }
 

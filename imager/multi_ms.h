@@ -34,7 +34,7 @@ struct MultiMsSummary {
 /// subtable link resolves. Throws std::runtime_error naming the broken path.
 std::vector<std::string> subMsPaths(const std::string& path);
 
-/// Rows of the table at `path` (0 when it cannot be opened).
+/// Rows of the table at `path`; throws std::runtime_error naming it when it cannot be opened.
 std::size_t tableRows(const std::string& path);
 
 /// The separation axis a Multi-MS's readme names ("scan,spw", "scan", ...; "" if none).

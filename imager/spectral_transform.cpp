@@ -42,4 +42,12 @@ casacore::Matrix<float> scaledSigmas(const casacore::Matrix<float>& sigma, const
   return out;
 }
 
+casacore::Matrix<float> SpectralTransform::weight(const casacore::Matrix<float>& in) const {
+  return scaledWeights(in, weight_ratio_);
+}
+
+casacore::Matrix<float> SpectralTransform::sigma(const casacore::Matrix<float>& in) const {
+  return scaledSigmas(in, weight_ratio_);
+}
+
 }  // namespace ptclean::imager

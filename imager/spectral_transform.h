@@ -41,9 +41,13 @@ class SpectralTransform {
   virtual casacore::Cube<float> floatData(const casacore::Cube<float>& in) const = 0;
   virtual casacore::Cube<bool> flags() const = 0;
   virtual casacore::Cube<float> weightSpectrum() const = 0;
-  /// WEIGHT and SIGMA (corr x row).
-  virtual casacore::Matrix<float> weight(const casacore::Matrix<float>& in) const = 0;
-  virtual casacore::Matrix<float> sigma(const casacore::Matrix<float>& in) const = 0;
+  /// WEIGHT and SIGMA (corr x row): by default they follow WEIGHT_SPECTRUM's change by
+  /// `weight_ratio_` (medianWeightRatio), which begin() sets.
+  virtual casacore::Matrix<float> weight(const casacore::Matrix<float>& in) const;
+  virtual casacore::Matrix<float> sigma(const casacore::Matrix<float>& in) const;
+
+ protected:
+  casacore::Matrix<float> weight_ratio_;
 };
 
 }  // namespace ptclean::imager

@@ -15,6 +15,7 @@
 #include <filesystem>
 #include <map>
 #include <numeric>
+#include <set>
 #include <tuple>
 
 #include "sub_ms_copy.h"
@@ -24,7 +25,8 @@ namespace {
 
 /// Where each input channel of each spw goes in the combined spw.
 struct CombinedAxis {
-  std::vector<int> spws;                     ///< data description of each spw (index = spw)
+  std::vector<int> spw_of_dd;                ///< DATA_DESCRIPTION's SPECTRAL_WINDOW_ID
+  int first_spw = 0;                         ///< the spw whose SPECTRAL_WINDOW row is kept
   std::map<int, std::vector<long>> slot;     ///< spw -> output channel of each of its channels
   casacore::Vector<double> freq, width, effective_bw, resolution;
 };
@@ -41,17 +43,21 @@ CombinedAxis combinedAxis(const std::string& path) {
   };
   std::vector<Channel> channels;
   CombinedAxis axis;
-  axis.spws.assign(spw.nrow(), -1);
+  // Only the spws that a data description uses (an unused SPECTRAL_WINDOW row adds nothing).
+  std::set<int> used;
   for (casacore::rownr_t d = 0; d < dd.nrow(); ++d) {
     const int s = dd.spectralWindowId()(d);
-    if (axis.spws[std::size_t(s)] >= 0) throw std::runtime_error("combinespws: spw " + std::to_string(s) + " has several data descriptions in " + path);
-    axis.spws[std::size_t(s)] = int(d);
+    if (!used.insert(s).second)
+      throw std::runtime_error("combinespws: spw " + std::to_string(s) + " has several data descriptions in " + path);
+    axis.spw_of_dd.push_back(s);
     if (!casacore::allEQ(pol.corrType()(dd.polarizationId()(d)), pol.corrType()(dd.polarizationId()(0))))
       throw std::runtime_error("combinespws: the spws of " + path + " differ in their correlations");
   }
-  for (casacore::rownr_t s = 0; s < spw.nrow(); ++s) {
+  if (used.empty()) throw std::runtime_error("combinespws: " + path + " has no data description");
+  axis.first_spw = *used.begin();
+  for (int s : used) {
     const casacore::Vector<double> f = spw.chanFreq()(s), w = spw.chanWidth()(s), b = spw.effectiveBW()(s), r = spw.resolution()(s);
-    for (std::size_t c = 0; c < f.size(); ++c) channels.push_back({f[c], w[c], b[c], r[c], int(s), long(c)});
+    for (std::size_t c = 0; c < f.size(); ++c) channels.push_back({f[c], w[c], b[c], r[c], s, long(c)});
   }
   std::stable_sort(channels.begin(), channels.end(), [](const Channel& a, const Channel& b) { return a.freq < b.freq; });
   for (std::size_t i = 1; i < channels.size(); ++i)
@@ -63,7 +69,7 @@ CombinedAxis combinedAxis(const std::string& path) {
   axis.width.resize(n);
   axis.effective_bw.resize(n);
   axis.resolution.resize(n);
-  for (casacore::rownr_t s = 0; s < spw.nrow(); ++s) axis.slot[int(s)].assign(std::size_t(spw.numChan()(s)), 0);
+  for (int s : used) axis.slot[s].assign(std::size_t(spw.numChan()(s)), 0);
   for (std::size_t i = 0; i < n; ++i) {
     axis.freq[i] = channels[i].freq;
     axis.width[i] = std::abs(channels[i].width);
@@ -74,34 +80,48 @@ CombinedAxis combinedAxis(const std::string& path) {
   return axis;
 }
 
-/// SPECTRAL_WINDOW and DATA_DESCRIPTION reduced to one row (spw 0, data description 0), the
-/// other subtables' spw rows to spw 0's.
+/// SPECTRAL_WINDOW and DATA_DESCRIPTION reduced to one row each (spw 0, data description 0, its
+/// polarization the first's); in the other subtables the first spw's rows become spw 0's and
+/// the other spws' rows go.
 void combineSubtables(const std::string& path, const CombinedAxis& axis) {
   {
     casacore::MSSpectralWindow table(path + "/SPECTRAL_WINDOW", casacore::Table::Update);
     casacore::MSSpWindowColumns cols(table);
-    cols.chanFreq().put(0, axis.freq);
-    cols.chanWidth().put(0, axis.width);
-    cols.effectiveBW().put(0, axis.effective_bw);
-    cols.resolution().put(0, axis.resolution);
-    cols.numChan().put(0, int(axis.freq.size()));
-    cols.totalBandwidth().put(0, casacore::sum(axis.width));
-    cols.refFrequency().put(0, axis.freq[0]);
-    std::vector<casacore::rownr_t> others(table.nrow() - 1);
-    std::iota(others.begin(), others.end(), casacore::rownr_t(1));
+    const auto row = casacore::rownr_t(axis.first_spw);
+    cols.chanFreq().put(row, axis.freq);
+    cols.chanWidth().put(row, axis.width);
+    cols.effectiveBW().put(row, axis.effective_bw);
+    cols.resolution().put(row, axis.resolution);
+    cols.numChan().put(row, int(axis.freq.size()));
+    cols.totalBandwidth().put(row, casacore::sum(axis.width));
+    cols.refFrequency().put(row, axis.freq[0]);
+    std::vector<casacore::rownr_t> others;
+    for (casacore::rownr_t r = 0; r < table.nrow(); ++r)
+      if (r != row) others.push_back(r);
     if (!others.empty()) table.removeRow(casacore::Vector<casacore::rownr_t>(others));
+  }
+  {
+    casacore::Table dd(path + "/DATA_DESCRIPTION", casacore::Table::Update);
+    casacore::ScalarColumn<casacore::Int>(dd, "SPECTRAL_WINDOW_ID").put(0, 0);
+    std::vector<casacore::rownr_t> others(dd.nrow() - 1);
+    std::iota(others.begin(), others.end(), casacore::rownr_t(1));
+    if (!others.empty()) dd.removeRow(casacore::Vector<casacore::rownr_t>(others));
   }
   casacore::Table main(path);
   const casacore::TableRecord& keywords = main.keywordSet();
   for (casacore::uInt k = 0; k < keywords.nfields(); ++k) {
     const std::string name = keywords.name(k);
-    if (keywords.type(k) != casacore::TpTable || name == "SPECTRAL_WINDOW") continue;
+    if (keywords.type(k) != casacore::TpTable || name == "SPECTRAL_WINDOW" || name == "DATA_DESCRIPTION") continue;
     casacore::Table sub(path + "/" + name, casacore::Table::Update);
     if (!sub.tableDesc().isColumn("SPECTRAL_WINDOW_ID")) continue;
-    const auto ids = casacore::ScalarColumn<casacore::Int>(sub, "SPECTRAL_WINDOW_ID").getColumn();
+    casacore::ScalarColumn<casacore::Int> column(sub, "SPECTRAL_WINDOW_ID");
+    casacore::Vector<casacore::Int> ids = column.getColumn();
     std::vector<casacore::rownr_t> removed;
-    for (std::size_t r = 0; r < ids.size(); ++r)
-      if (ids[r] > 0 || (name == "DATA_DESCRIPTION" && r > 0)) removed.push_back(r);
+    for (std::size_t r = 0; r < ids.size(); ++r) {
+      if (ids[r] == axis.first_spw) ids[r] = 0;
+      else if (ids[r] >= 0) removed.push_back(r);
+    }
+    column.putColumn(ids);
     if (!removed.empty()) sub.removeRow(casacore::Vector<casacore::rownr_t>(removed));
   }
 }
@@ -179,7 +199,10 @@ void combineSpws(const std::string& input, const std::string& output) {
       casacore::Cube<T> cells(ncorr, nchan, long(ngroups), fill);
       for (const auto& [d, rows] : rows_of_dd) {
         const casacore::Cube<T> part = casacore::ArrayColumn<T>(in, name).getColumnCells(casacore::RefRows(casacore::Vector<casacore::rownr_t>(rows)));
-        const auto& slot = axis.slot.at(d);
+        const auto& slot = axis.slot.at(axis.spw_of_dd.at(std::size_t(d)));
+        if (part.shape()[1] != long(slot.size()))
+          throw std::runtime_error("combinespws: " + name + " of data description " + std::to_string(d) +
+                                   " does not have its spw's channels");
         for (std::size_t i = 0; i < rows.size(); ++i)
           for (std::size_t c = 0; c < slot.size(); ++c)
             for (long p = 0; p < ncorr; ++p) cells(p, slot[c], group_of[rows[i]]) = part(p, long(c), long(i));

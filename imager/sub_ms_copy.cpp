@@ -70,7 +70,7 @@ void transformCells(const std::string& name, casacore::Array<casacore::Float>& c
   if (name == "FLOAT_DATA" && cells.ndim() == 3) cells.reference(t.floatData(casacore::Cube<float>(cells)));
   if (name == "WEIGHT_SPECTRUM" && cells.ndim() == 3) cells.reference(t.weightSpectrum());
   if (name == "SIGMA_SPECTRUM" && cells.ndim() == 3) {
-    casacore::Cube<float> sigma = t.weightSpectrum();
+    casacore::Cube<float> sigma = t.weightSpectrum().copy();  // a copy: the transform's cube is shared
     for (float& v : sigma) v = v > 0.0f ? 1.0f / std::sqrt(v) : 0.0f;
     cells.reference(sigma);
   }

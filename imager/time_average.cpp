@@ -140,6 +140,16 @@ class RunAverager {
     }
     return out;
   }
+  /// Whether the bin-order row `k` of bin `b` counts for correlation `p`'s WEIGHT and SIGMA: it
+  /// has an unflagged sample, or no row of the bin has one.
+  bool counts(long p, long b, std::size_t k) const {
+    bool bin_has_any = false;
+    for (long c = 0; c < out_flags_.shape()[1] && !bin_has_any; ++c) bin_has_any = !out_flags_(p, c, b);
+    if (!bin_has_any) return true;
+    for (long c = 0; c < flags_.shape()[1]; ++c)
+      if (!flags_(p, c, at_[k])) return true;
+    return false;
+  }
   const casacore::Cube<bool>& flags() const { return out_flags_; }
   const casacore::Cube<float>& weightSpectrum() const { return out_weights_; }
 
@@ -233,6 +243,7 @@ void arrayColumns(const casacore::Table& in, casacore::Table& out, const std::ve
         for (long p = 0; p < values.shape()[0]; ++p) {
           double sum = 0.0;
           for (std::size_t i = 0; i < bins[b].size(); ++i) {
+            if (name != "UVW" && !averager.counts(p, long(b), k + i)) continue;
             const double v = values(p, long(k + i));
             sum += name == "SIGMA" ? (v > 0 ? 1.0 / (v * v) : 0.0) : v;
           }
@@ -279,7 +290,9 @@ TimeAveraging timeAveragingFrom(const std::string& timebin, const std::string& c
 }
 
 bool timeBinsCrossSubMss(const std::string& vis, const TimeAveraging& averaging) {
-  return averaging.timebin_s > 0 && averaging.combine_scan && isMultiMs(vis) && multiMsAxis(vis).find("scan") != std::string::npos;
+  if (averaging.timebin_s <= 0 || !averaging.combine_scan || !isMultiMs(vis)) return false;
+  const std::string axis = multiMsAxis(vis);
+  return axis.empty() || axis.find("scan") != std::string::npos;  // no AxisType: taken as auto (scan,spw)
 }
 
 void averageInTime(const std::string& input, const std::string& output, const TimeAveraging& averaging) {

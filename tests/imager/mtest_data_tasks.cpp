@@ -188,6 +188,10 @@ TEST(DataTasks, FlagdataModesOnAnMmsEqualTheMonolithicRun) {
   EXPECT_GT(mono_summary["flagged"].get<double>(), 0.0);
   EXPECT_LT(mono_summary["flagged"].get<double>(), mono_summary["total"].get<double>());
   EXPECT_EQ(mono_summary["scan"]["2"]["total"], mono_summary["scan"]["3"]["total"]);
+  EXPECT_DOUBLE_EQ(mono_summary["fraction"].get<double>(),
+                   mono_summary["flagged"].get<double>() / mono_summary["total"].get<double>());
+  EXPECT_DOUBLE_EQ(mono_summary["scan"]["2"]["fraction"].get<double>(),
+                   mono_summary["scan"]["2"]["flagged"].get<double>() / mono_summary["scan"]["2"]["total"].get<double>());
   for (const Axis& axis : kAxes) {
     const std::string pristine = partitionMs(source, dir / (axis.name + ".mms"), axis.name);
     for (int ranks : {1, 3}) {
