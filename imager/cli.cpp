@@ -19,6 +19,9 @@
 #include "uvcontsub_task.h"
 #include "partition_settings.h"
 #include "virtualconcat_settings.h"
+#include "applycal_task.h"
+#include "setjy_task.h"
+#include "gencal_table.h"
 
 namespace ptclean::imager {
 namespace {
@@ -84,7 +87,7 @@ int runCli(int argc, char** argv) {
   simulate->add_option("--set", overrides, "key=value, overriding the config file")->take_all();
   simulate->add_option("--threads", sim_threads, "threads (default: all cores)");
 
-  TaskCommand partition, split, hanningsmooth, flagdata, uvcontsub, mstransform, cvel2;
+  TaskCommand partition, split, hanningsmooth, flagdata, uvcontsub, mstransform, cvel2, setjy, applycal, gencal;
   addTaskCommand(app, partition, "partition", "write a Multi-MS from an MS, as CASA's partition", partitionKeys(),
                  config_file, overrides);
   addTaskCommand(app, split, "split", "copy selected data of an MS or Multi-MS, averaging channels, as CASA's split",
@@ -102,6 +105,13 @@ int runCli(int argc, char** argv) {
                  mstransformKeys(), config_file, overrides);
   addTaskCommand(app, cvel2, "cvel2", "regrid an MS or Multi-MS to another frame and channel grid, as CASA's cvel2",
                  cvel2Keys(), config_file, overrides);
+  addTaskCommand(app, setjy, "setjy", "set MODEL_DATA of calibrators to a flux density standard, as CASA's setjy",
+                 setjyKeys(), config_file, overrides);
+  addTaskCommand(app, applycal, "applycal",
+                 "apply G, T, B and K calibration tables, writing CORRECTED_DATA, as CASA's applycal", applycalKeys(),
+                 config_file, overrides);
+  addTaskCommand(app, gencal, "gencal", "write a G (amp, ph) or K (sbd) calibration table of given values, as CASA's gencal",
+                 gencalKeys(), config_file, overrides);
 
   std::string listobs_vis, listobs_file;
   bool listobs_json = false, listobs_overwrite = false;
@@ -140,10 +150,10 @@ int runCli(int argc, char** argv) {
 
   std::string which;
   auto* keys = app.add_subcommand("keys", "list the config keys of a subcommand with their defaults");
-  keys->add_option("subcommand", which, "image, simulate, partition, virtualconcat, split, hanningsmooth, flagdata, uvcontsub, mstransform or cvel2")
+  keys->add_option("subcommand", which, "image, simulate, partition, virtualconcat, split, hanningsmooth, flagdata, uvcontsub, mstransform, cvel2, setjy, applycal or gencal")
       ->required()
       ->check(CLI::IsMember({"image", "simulate", "partition", "virtualconcat", "split", "hanningsmooth", "flagdata",
-                             "uvcontsub", "mstransform", "cvel2"}));
+                             "uvcontsub", "mstransform", "cvel2", "setjy", "applycal", "gencal"}));
 
   try {
     app.parse(argc, argv);
@@ -154,7 +164,7 @@ int runCli(int argc, char** argv) {
   }
   // Data tasks log from every rank, as CASA's MPIServer-N lines show which server did what.
   const bool data_task = *split.command || *hanningsmooth.command || *flagdata.command || *uvcontsub.command ||
-                         *mstransform.command || *cvel2.command;
+                         *mstransform.command || *cvel2.command || *setjy.command || *applycal.command;
   setupLogging(mpi.roleName(), mpi.isRoot(), verbose || data_task);
   installInterruptHandlers();
   installCrashReports(mpi.size() > 1 ? mpi.who() : "ptclean");
@@ -171,6 +181,9 @@ int runCli(int argc, char** argv) {
                   : which == "uvcontsub"     ? uvcontsubKeys()
                   : which == "mstransform"   ? mstransformKeys()
                   : which == "cvel2"         ? cvel2Keys()
+                  : which == "setjy"         ? setjyKeys()
+                  : which == "applycal"      ? applycalKeys()
+                  : which == "gencal"        ? gencalKeys()
                                              : simulateKeys());
       return 0;
     }
@@ -202,6 +215,14 @@ int runCli(int argc, char** argv) {
       task->addOverrides(overrides);
       if (config_file.empty() && overrides.empty()) throw ConfigError("give a config file or --vis IN --outputvis OUT");
       return runMstransformCommand(mpi, task->command->get_name(), config_file, overrides);
+    }
+    const std::pair<TaskCommand*, int (*)(const MpiContext&, const std::string&, const std::vector<std::string>&)>
+        calibration_tasks[] = {{&setjy, runSetjyCommand}, {&applycal, runApplycalCommand}, {&gencal, runGencalCommand}};
+    for (const auto& [task, run] : calibration_tasks) {
+      if (!*task->command) continue;
+      task->addOverrides(overrides);
+      if (config_file.empty() && overrides.empty()) throw ConfigError("give a config file or --vis MS ...");
+      return run(mpi, config_file, overrides);
     }
     if (*uvcontsub.command) {
       uvcontsub.addOverrides(overrides);

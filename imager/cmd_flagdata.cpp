@@ -3,7 +3,6 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdio>
-#include <ctime>
 #include <filesystem>
 
 #include "commands.h"
@@ -16,24 +15,6 @@
 #include "mpi_context.h"
 
 namespace ptclean::imager {
-namespace {
-
-/// "flagdata_N", the first N not saved yet, as CASA names its automatic backups.
-std::string nextFlagVersion(const std::string& vis) {
-  for (int n = 1;; ++n) {
-    const std::string name = "flagdata_" + std::to_string(n);
-    if (!std::filesystem::exists(vis + ".flagversions/flags." + name)) return name;
-  }
-}
-
-std::string now() {
-  char text[64];
-  const std::time_t t = std::time(nullptr);
-  std::strftime(text, sizeof text, "%Y-%m-%d %H:%M:%S", std::gmtime(&t));
-  return text;
-}
-
-}  // namespace
 
 int runFlagdataCommand(const MpiContext& mpi, const std::string& config_file, const std::vector<std::string>& overrides) {
   const Config config = Config::load(flagdataKeys(), config_file, overrides);
@@ -46,8 +27,7 @@ int runFlagdataCommand(const MpiContext& mpi, const std::string& config_file, co
     // Every part is checked before any is changed, so a refusal leaves the data as it was.
     for (const auto& part : taskParts(settings.vis)) checkFlaggable(part);
     if (settings.flagbackup) {
-      const std::string version = nextFlagVersion(settings.vis);
-      saveFlagVersion(settings.vis, version, "Flags autosave on " + now());
+      const std::string version = autosaveFlags(settings.vis, "flagdata");
       spdlog::info("flagdata: flags saved as version {} in {}.flagversions", version, settings.vis);
     }
   });

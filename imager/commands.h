@@ -120,3 +120,18 @@ int runMstransformCommand(const MpiContext& mpi, const std::string& task, const 
                           const std::vector<std::string>& overrides);
 
 }  // namespace ptclean::imager
+
+namespace ptclean::imager {
+
+/// `ptclean setjy`: CASA's setjy (keys: setjyKeys()), MODEL_DATA in place. Collective: a
+/// Multi-MS's Sub-MSs are dealt to the ranks; rank 0 prints the flux densities set as JSON.
+int runSetjyCommand(const MpiContext& mpi, const std::string& config_file, const std::vector<std::string>& overrides);
+
+/// `ptclean applycal`: CASA's applycal (keys: applycalKeys()), CORRECTED_DATA, flags and weights
+/// in place. Collective: every rank reads the tables once; Sub-MSs are dealt to the ranks.
+int runApplycalCommand(const MpiContext& mpi, const std::string& config_file, const std::vector<std::string>& overrides);
+
+/// `ptclean gencal`: a G (amp, ph) or K (sbd) table of given values (keys: gencalKeys()); rank 0 only.
+int runGencalCommand(const MpiContext& mpi, const std::string& config_file, const std::vector<std::string>& overrides);
+
+}  // namespace ptclean::imager

@@ -3,6 +3,7 @@
 #include <casacore/casa/Exceptions/Error.h>
 #include <casacore/tables/Tables/Table.h>
 
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -33,6 +34,19 @@ void saveFlagVersion(const std::string& ms_path, const std::string& name, const 
   if (!listed.count("main")) out << "main : working copy in main table\n";
   out << name << " : " << comment << "\n";
   if (!out) throw std::runtime_error("cannot write " + list.string());
+}
+
+std::string autosaveFlags(const std::string& ms_path, const std::string& task) {
+  std::string name;
+  for (int n = 1;; ++n) {
+    name = task + "_" + std::to_string(n);
+    if (!fs::exists(ms_path + ".flagversions/flags." + name)) break;
+  }
+  char text[64];
+  const std::time_t t = std::time(nullptr);
+  std::strftime(text, sizeof text, "%Y-%m-%d %H:%M:%S", std::gmtime(&t));
+  saveFlagVersion(ms_path, name, "Flags autosave on " + std::string(text));
+  return name;
 }
 
 }  // namespace ptclean::imager

@@ -10,4 +10,8 @@ namespace ptclean::imager {
 /// Throws std::runtime_error naming the path when the version cannot be written.
 void saveFlagVersion(const std::string& ms_path, const std::string& name, const std::string& comment);
 
+/// A task's automatic backup, as CASA names it: version "<task>_N", the first N not saved yet,
+/// with the comment "Flags autosave on <UTC time>". Returns the version's name.
+std::string autosaveFlags(const std::string& ms_path, const std::string& task);
+
 }  // namespace ptclean::imager

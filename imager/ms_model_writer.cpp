@@ -27,11 +27,11 @@ constexpr std::size_t kChunkRows = 4096;
 using casacore::IPosition;
 using casacore::Slicer;
 
-casacore::MeasurementSet openForUpdate(const std::string& path) {
+casacore::MeasurementSet openForUpdate(const std::string& path, const std::string& task = "savemodel") {
   try {
     return casacore::MeasurementSet(path, casacore::TableLock(casacore::TableLock::AutoLocking), casacore::Table::Update);
   } catch (const casacore::AipsError& error) {
-    throw std::runtime_error("savemodel: cannot open '" + path + "' for writing MODEL_DATA: " + std::string(error.getMesg()));
+    throw std::runtime_error(task + ": cannot open '" + path + "' for writing: " + std::string(error.getMesg()));
   }
 }
 
@@ -48,35 +48,45 @@ std::map<int, IPosition> shapesByDescription(const casacore::MeasurementSet& ms)
 
 }  // namespace
 
-bool prepareModelColumn(const std::string& path) {
-  casacore::MeasurementSet ms = openForUpdate(path);
-  if (ms.tableDesc().isColumn("MODEL_DATA")) return false;
+bool prepareModelColumn(const std::string& path) { return addVisibilityColumn(path, "MODEL_DATA", false, "savemodel"); }
+
+bool addVisibilityColumn(const std::string& path, const std::string& column, bool copy_data, const std::string& task) {
+  casacore::MeasurementSet ms = openForUpdate(path, task);
+  if (ms.tableDesc().isColumn(column)) return false;
   const auto shapes = shapesByDescription(ms);
   IPosition largest(2, 1, 1);
   for (const auto& [dd, shape] : shapes) largest = IPosition(2, std::max(largest[0], shape[0]), std::max(largest[1], shape[1]));
   try {
     ms.lock(casacore::FileLocker::Write);
-    casacore::ArrayColumnDesc<casacore::Complex> desc("MODEL_DATA", "model visibilities (ptclean savemodel)", 2);
+    casacore::ArrayColumnDesc<casacore::Complex> desc(column, "visibilities written by ptclean " + task, 2);
     const std::size_t rows_per_tile = std::max<std::size_t>(1, 65536 / std::size_t(largest[0] * largest[1]));
-    casacore::TiledShapeStMan storage("TiledModel", IPosition(3, largest[0], largest[1], long(rows_per_tile)));
+    casacore::TiledShapeStMan storage("Tiled" + column, IPosition(3, largest[0], largest[1], long(rows_per_tile)));
     ms.addColumn(desc, storage);
-    casacore::ArrayColumn<casacore::Complex> model(ms, "MODEL_DATA");
+    casacore::ArrayColumn<casacore::Complex> added(ms, column);
+    casacore::ArrayColumn<casacore::Complex> data(ms, "DATA");
     casacore::ScalarColumn<casacore::Int> dd_column(ms, "DATA_DESC_ID");
-    // Zeros in bulk: runs of rows with one shape.
+    // Filled in bulk: runs of rows with one shape.
     const auto dds = dd_column.getColumn();
     std::size_t start = 0;
+    casacore::Array<casacore::Complex> cells;
     while (start < dds.size()) {
       std::size_t end = start + 1;
       while (end < dds.size() && end - start < kChunkRows && dds[end] == dds[start]) ++end;
-      const IPosition cell = shapes.at(dds[start]);
-      casacore::Array<casacore::Complex> zeros(IPosition(3, cell[0], cell[1], long(end - start)), casacore::Complex(0.0f));
-      model.putColumnRange(Slicer(IPosition(1, long(start)), IPosition(1, long(end - start))), zeros);
+      const Slicer rows(IPosition(1, long(start)), IPosition(1, long(end - start)));
+      if (copy_data) {
+        data.getColumnRange(rows, cells, true);
+      } else {
+        const IPosition cell = shapes.at(dds[start]);
+        cells.resize(IPosition(3, cell[0], cell[1], long(end - start)));
+        cells = casacore::Complex(0.0f);
+      }
+      added.putColumnRange(rows, cells);
       start = end;
     }
     ms.flush();
     ms.unlock();
   } catch (const casacore::AipsError& error) {
-    throw std::runtime_error("savemodel: cannot add MODEL_DATA to '" + path + "': " + std::string(error.getMesg()));
+    throw std::runtime_error(task + ": cannot add " + column + " to '" + path + "': " + std::string(error.getMesg()));
   }
   return true;
 }

@@ -18,6 +18,11 @@ namespace ptclean::imager {
 /// it was added. Throws std::runtime_error naming the MS when it cannot be written.
 bool prepareModelColumn(const std::string& path);
 
+/// Adds the visibility column `column` (MODEL_DATA, CORRECTED_DATA), shaped as DATA, when the MS
+/// has none: filled with a copy of DATA when `copy_data`, else with zeros. Returns whether it was
+/// added. Throws std::runtime_error naming `task`, the column and the MS when it cannot be written.
+bool addVisibilityColumn(const std::string& path, const std::string& column, bool copy_data, const std::string& task);
+
 /// Writes the Stokes I model of `blocks` (model[b][row * channels + k], in the imaging frame)
 /// into MODEL_DATA: parallel hands = I, cross hands = 0, at each block's rows and selected
 /// channels, with the phase rotation to the imaging centre undone.
