@@ -111,6 +111,7 @@ SimulationSummary simulateMs(const SimulationSettings& s, const std::string& ms_
   sk.linear_feeds = s.feeds == FeedType::Linear;
   sk.corr_types = correlationTypes(s.ncorr, sk.linear_feeds);
   sk.fields = fields;
+  sk.field_names = s.field_names;
   sk.start_mjd_s = steps.front().time_mjd_s - 0.5 * s.integration_s;
   sk.end_mjd_s = steps.back().time_mjd_s + 0.5 * s.integration_s;
   sk.weight_spectrum = s.weight_spectrum;

@@ -33,6 +33,7 @@ struct SimulationSettings {
   // Fields: field 0 is the phase centre, the sources' l/m are relative to it.
   Direction phase_centre{3.0 * 3.141592653589793 / 4.0, 34.0 * 3.141592653589793 / 180.0};
   std::vector<Direction> extra_fields;
+  std::vector<std::string> field_names;  ///< one per field, or empty: field0, field1, ...
 
   // Spectral setup. A negative channel width gives descending frequencies.
   double freq_hz = 1.4e9;  ///< first channel of the first spectral window

@@ -146,7 +146,7 @@ void fillFieldsAndSources(MS& ms, const MsSkeleton& sk) {
   casacore::MSSourceColumns sources(ms.source());
   const double mid = 0.5 * (sk.start_mjd_s + sk.end_mjd_s);
   for (std::size_t i = 0; i < sk.fields.size(); ++i) {
-    const std::string name = "field" + std::to_string(i);
+    const std::string name = i < sk.field_names.size() ? sk.field_names[i] : "field" + std::to_string(i);
     casacore::Matrix<double> dir(2, 1);
     dir(0, 0) = sk.fields[i].ra;
     dir(1, 0) = sk.fields[i].dec;

@@ -30,6 +30,7 @@ struct MsSkeleton {
   std::vector<int> corr_types;                     ///< casacore::Stokes::StokesTypes values
   bool linear_feeds = false;
   std::vector<Direction> fields;
+  std::vector<std::string> field_names;  ///< as `fields`, or empty: field0, field1, ...
   double start_mjd_s = 0.0, end_mjd_s = 0.0;  ///< edges of the first and last integration
   bool weight_spectrum = true;
 };

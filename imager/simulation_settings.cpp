@@ -81,6 +81,8 @@ std::vector<KeySpec> simulateKeys() {
        "field 0 and the origin of the sources' l, m"},
       {"fields", K::StringList, "[]",
        "more field directions; scan s observes field s % (1 + len(fields))"},
+      {"field_names", K::StringList, "[]",
+       "FIELD and SOURCE names, one per field (default field0, field1, ...; setjy knows calibrators by name)"},
       {"freq", K::Any, "\"1.4GHz\"",
        "frequency of the first channel of the first spw (a number: Hz)"},
       {"nspw", K::Int, "1", "number of spectral windows"},
@@ -125,6 +127,10 @@ SimulationSettings simulationSettingsFrom(const Config& cfg) {
   for (std::size_t i = 0; i < extra.size(); ++i) {
     s.extra_fields.push_back(parseDirection(extra[i], "key 'fields' [" + std::to_string(i) + "]"));
   }
+  s.field_names = cfg.stringList("field_names");
+  if (!s.field_names.empty() && s.field_names.size() != 1 + s.extra_fields.size())
+    throw ConfigError("key 'field_names': " + std::to_string(s.field_names.size()) + " names for " +
+                      std::to_string(1 + s.extra_fields.size()) + " fields (phasecenter and fields)");
   s.freq_hz = quantityKey(cfg, "freq", "Hz", "Hz");
   s.nspw = countKey(cfg, "nspw");
   s.nchan = countKey(cfg, "nchan");

@@ -91,6 +91,41 @@ TEST(Applycal, MissingSolutionsFlagTheirRowsAndCalwtFalseKeepsTheWeights) {
   EXPECT_EQ(r.exit_code, 0) << r.output;
 }
 
+TEST(Applycal, SpwmapGainfieldTJonesAndFlaggedBandpassChannels) {
+  TempDir dir("applycal-variants");
+  const std::string ms = dir / "two-fields.ms";
+  auto r = runCommand(ptcleanBinary() + " simulate --set vis=" + ms +
+                      " --set array=vla --set antennas=6 --set nspw=2 --set nchan=16 --set nintegrations=3 --set nscans=2"
+                      " --set 'fields=[\"J2000 09h10m00.0 34d00m00.0\"]' --set 'field_names=[\"cal\", \"target\"]'");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  r = runCommand(kCalChecks + "variants " + ms + " " + dir.path().string());
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  auto fresh = [&](const std::string& name) {
+    EXPECT_EQ(runCommand("cp -r " + ms + " " + dir / name).exit_code, 0);
+    return dir / name;
+  };
+  // A single-receptor T table of spw 0 serves both spws through spwmap; gainfield picks the
+  // solutions of the nearest field, of one named field, or of one field id.
+  const std::vector<std::pair<std::string, std::string>> gainfields = {{"nearest", "2,3"}, {"target", "3,3"}, {"0", "2,2"}};
+  for (const auto& [gainfield, gains] : gainfields) {
+    const std::string copy = fresh("t-" + gainfield + ".ms");
+    r = runCommand(ptcleanOn(2) + " applycal --vis " + copy + " --gaintable " + dir / "fields.T" +
+                   " --spwmap '[0, 0]' --gainfield " + gainfield);
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    r = runCommand(kCalChecks + "scaled " + copy + " " + dir.path().string() + " " + gains);
+    EXPECT_EQ(r.exit_code, 0) << gainfield << ": " << r.output;
+  }
+  // A flagged bandpass channel: 'linearflag' flags the data there; 'linear' interpolates across it.
+  for (const auto& [freq_interp, flagged] : {std::pair{"linearflag", "yes"}, {"linear", "no"}}) {
+    const std::string copy = fresh(std::string("b-") + freq_interp + ".ms");
+    r = runCommand(ptcleanBinary() + " applycal --vis " + copy + " --gaintable " + dir / "flagged.B" +
+                   " --interp nearest," + freq_interp);
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    r = runCommand(kCalChecks + "flagged-channel " + copy + " " + flagged);
+    EXPECT_EQ(r.exit_code, 0) << freq_interp << ": " << r.output;
+  }
+}
+
 TEST(Applycal, BadTablesAndSpwmapsAreRefusedWithNothingWritten) {
   TempDir dir("applycal-bad");
   const std::string ms = simulate(dir, "obs.ms");
@@ -158,4 +193,11 @@ TEST(Setjy, MultiMsUnderOneAndThreeRanksEqualsTheMs) {
     auto same = runCommand(kSameRows + ms + " " + mms);
     EXPECT_EQ(same.exit_code, 0) << ranks << " ranks: " << same.output;
   }
+}
+
+TEST(Calibration, TheDocsScriptCalibratesAndImagesWithinOnePercent) {
+  TempDir dir("calibration-e2e");
+  auto r = runCommand("bash " PTCLEAN_SOURCE_DIR "/docs/calibration_end_to_end.sh " + dir / "work" + " " + ptcleanBinary());
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("calibration end to end: within 1%"), std::string::npos) << r.output;
 }

@@ -11,6 +11,10 @@
                                     WEIGHT_SPECTRUM is the original times |g_i g_j|^2
   cal_checks.py flags MS ANTS [W.npy] FLAG is set exactly on the rows of antennas ANTS (e.g. '4,5');
                                     WEIGHT_SPECTRUM equals W.npy when given
+  cal_checks.py variants MS DIR     writes DIR/flagged.B (channel 5 of antenna 2 flagged in spw 0)
+                                    and DIR/fields.T (one receptor: 2 for field 0, 3 for field 1)
+  cal_checks.py scaled MS DIR G0,G1 CORRECTED_DATA = DATA / g^2, weights x g^4, g by field
+  cal_checks.py flagged-channel MS yes|no   FLAG only at that channel and antenna (or nowhere)
   cal_checks.py rename-field MS NAME  names field 0 (setjy knows calibrators by name)
   cal_checks.py model MS STANDARD   MODEL_DATA of every row equals the flux formula at each
                                     channel: 'manual' (I=2, V=0.5 at 1.4 GHz, spix -0.7 and
@@ -204,6 +208,55 @@ def flags(ms, antennas, weights_unchanged):
     return 0 if ok else 1
 
 
+def variants(ms, folder):
+    """DIR/flagged.B: unit bandpass with channel 5 of antenna 2 flagged in spw 0; DIR/fields.T: a
+    single-receptor gain of 2 for field 0 and 3 for field 1, in spw 0 only (at every time)."""
+    nant = tables.table(ms + "/ANTENNA", ack=False).nrows()
+    freqs = tables.table(ms + "/SPECTRAL_WINDOW", ack=False).getcol("CHAN_FREQ")
+    main = tables.table(ms, ack=False)
+    times = np.unique(main.getcol("TIME"))
+    np.save(folder + "/weight_spectrum.npy", main.getcol("WEIGHT_SPECTRUM"))
+    rows = []
+    for s in range(freqs.shape[0]):
+        for a in range(nant):
+            flags = np.zeros((freqs.shape[1], 2), dtype=bool)
+            if s == 0 and a == 2:
+                flags[5, :] = True
+            rows.append((times[0], s, a, np.ones((freqs.shape[1], 2), dtype=np.complex64), flags))
+    write_caltable(ms, folder + "/flagged.B", "B Jones", rows)
+    rows = [(t, 0, a, np.full((1, 1), 2.0 + field, dtype=np.complex64), np.zeros((1, 1), dtype=bool))
+            for t in times for field in (0, 1) for a in range(nant)]
+    write_caltable(ms, folder + "/fields.T", "T Jones", rows)
+    t = tables.table(folder + "/fields.T", readonly=False, ack=False)
+    t.putcol("FIELD_ID", np.array([field for _ in times for field in (0, 1) for _ in range(nant)]))
+    return 0
+
+
+def scaled(ms, folder, per_field):
+    """CORRECTED_DATA = DATA / g^2 and WEIGHT_SPECTRUM x g^2 ... for g = per_field[field] ('2,3')."""
+    gains = [float(g) for g in per_field.split(",")]
+    main = tables.table(ms, ack=False)
+    g = np.array(gains)[main.getcol("FIELD_ID")][:, None, None]
+    data, corrected = main.getcol("DATA"), main.getcol("CORRECTED_DATA")
+    worst = np.abs(corrected - data / g ** 2).max() / np.abs(data).max()
+    weights = np.load(folder + "/weight_spectrum.npy") * g ** 4
+    weight_error = np.abs(main.getcol("WEIGHT_SPECTRUM") - weights).max() / weights.max()
+    print(f"CORRECTED_DATA - DATA/g^2: {worst:.3g}; WEIGHT_SPECTRUM - original g^4: {weight_error:.3g}")
+    return 0 if worst < 1e-6 and weight_error < 1e-6 and not main.getcol("FLAG").any() else 1
+
+
+def flagged_channel(ms, expect):
+    """With 'yes', FLAG is set exactly at channel 5 of spw 0 on antenna 2's rows; with 'no', nowhere."""
+    main = tables.table(ms, ack=False)
+    flags = main.getcol("FLAG")
+    rows = ((main.getcol("ANTENNA1") == 2) | (main.getcol("ANTENNA2") == 2)) & (main.getcol("DATA_DESC_ID") == 0)
+    wanted = np.zeros(flags.shape, dtype=bool)
+    if expect == "yes":
+        wanted[rows, 5, :] = True
+    print(f"{flags.sum()} samples flagged, {wanted.sum()} expected")
+    return 0 if np.array_equal(flags, wanted) else 1
+
+
 def rename_field(ms, name):
     field = tables.table(ms + "/FIELD", readonly=False, ack=False)
     field.putcell("NAME", 0, name)
@@ -213,6 +266,12 @@ def rename_field(ms, name):
 if __name__ == "__main__":
     if sys.argv[1] == "flags":
         sys.exit(flags(sys.argv[2], sys.argv[3], sys.argv[4] if len(sys.argv) > 4 else ""))
+    if sys.argv[1] == "variants":
+        sys.exit(variants(sys.argv[2], sys.argv[3]))
+    if sys.argv[1] == "scaled":
+        sys.exit(scaled(sys.argv[2], sys.argv[3], sys.argv[4]))
+    if sys.argv[1] == "flagged-channel":
+        sys.exit(flagged_channel(sys.argv[2], sys.argv[3]))
     if sys.argv[1] == "rename-field":
         sys.exit(rename_field(sys.argv[2], sys.argv[3]))
     command = sys.argv[1]
