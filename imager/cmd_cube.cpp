@@ -206,7 +206,8 @@ int runCubeImaging(const MpiContext& mpi, const ImagingSettings& settings, const
               settings.max_memory_bytes > 0 ? fmt::format(" (max_memory {:.0f} MiB)", settings.max_memory_bytes / 1048576.0)
                                             : std::string());
   timer.lap();
-  std::vector<double> all = mpi.gatherToRoot(mine);
+  // One process keeps its planes: a copy of the whole cube would cost as much as writing it.
+  std::vector<double> all = mpi.size() == 1 ? std::move(mine) : mpi.gatherToRoot(mine);
   mine = {};
   timings.add(Phase::Reduce, timer.lap());
 

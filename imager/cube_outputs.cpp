@@ -80,7 +80,7 @@ ImageResult addCubeOutputs(OutputSet& outputs, const std::vector<double>& all, c
   outputs.add("image", meta, restored);
   std::vector<double> freqs(n);
   for (std::size_t k = 0; k < n; ++k) freqs[k] = axis.centre(k);
-  addPrimaryBeamOutputs(outputs, meta, freqs, restored, settings, summary);
+  addPrimaryBeamOutputs(outputs, meta, freqs, restored, settings, summary, threads);
   outputs.add("model", flat, model);
   ImageMetadata sumwt_meta = flat;
   sumwt_meta.nx = sumwt_meta.ny = 1;

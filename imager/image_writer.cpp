@@ -6,7 +6,9 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <exception>
 #include <filesystem>
+#include <future>
 #include <stdexcept>
 
 #include "casa_image_writer.h"
@@ -70,8 +72,17 @@ void OutputSet::add(const std::string& suffix, const ImageMetadata& meta,
   staged_.emplace_back(temporaryName(casa), casa);
   staged_.emplace_back(temporaryName(fits), fits);
   try {
-    writeCasaImage(staged_[first_new].first, meta, pixels);
-    writeFitsImage(staged_[first_new + 1].first, meta, pixels);
+    // The FITS copy is written by a second thread while casacore writes the CASA image: each
+    // library stays in one thread, and the two files take the time of one.
+    auto fits = std::async(std::launch::async, [&] { writeFitsImage(staged_[first_new + 1].first, meta, pixels); });
+    std::exception_ptr casa_error;
+    try {
+      writeCasaImage(staged_[first_new].first, meta, pixels);
+    } catch (...) {
+      casa_error = std::current_exception();
+    }
+    fits.get();
+    if (casa_error) std::rethrow_exception(casa_error);
   } catch (...) {
     // Clean up now, not only at destruction: the caller may catch this and carry on.
     for (std::size_t i = first_new; i < staged_.size(); ++i) {

@@ -22,7 +22,8 @@ class RankFailure : public std::runtime_error {
 
 class MpiContext {
  public:
-  /// With this set to 1 in the environment the process is one rank without MPI (batch jobs).
+  /// With this set to 1 in the environment the process is one rank without MPI (batch jobs), as
+  /// is a process that no MPI launcher started.
   static constexpr const char* kSingleProcessVariable = "PTCLEAN_SINGLE_PROCESS";
   MpiContext(int& argc, char**& argv);
   /// One process on its own, without MPI: every collective is a no-op (a cube's channels).
@@ -67,6 +68,8 @@ class MpiContext {
   std::size_t gatherCounts(int count, std::vector<int>& counts, std::vector<int>& offsets) const;
   /// MPI_Allreduce(MPI_MIN) of one int that gives up after stall_timeout_s_ (checkAll's).
   int minimumWithStallTimeout(int mine) const;
+  /// MPI_Allreduce(MPI_MIN) of one int that sleeps while it waits long (checkAll's otherwise).
+  int minimumYieldingCores(int mine) const;
 
   int rank_ = 0, size_ = 1, node_size_ = 1;
   bool initialised_here_ = false;

@@ -14,6 +14,6 @@ namespace ptclean::imager {
 /// below pblimit) to `outputs`; logs the model used.
 void addPrimaryBeamOutputs(OutputSet& outputs, const ImageMetadata& meta, const std::vector<double>& freqs_hz,
                            const std::vector<double>& restored, const ImagingSettings& settings,
-                           const MsSummary& summary);
+                           const MsSummary& summary, int threads = 1);
 
 }  // namespace ptclean::imager
