@@ -93,8 +93,7 @@ void write(const std::string& path, const ImageMetadata& meta, const std::vector
   cc::PagedImage<cc::Float> image(cc::TiledShape(shape), coordinates(meta, codes), path);
   // casacore arrays are Fortran-ordered (first axis fastest): the same order as the pixels.
   cc::Array<cc::Float> data(shape);
-  std::transform(pixels.begin(), pixels.end(), data.begin(),
-                 [](double v) { return static_cast<float>(v); });
+  std::transform(pixels.begin(), pixels.end(), data.data(), [](double v) { return static_cast<float>(v); });
   image.put(data);
   image.setUnits(unit);
   image.setImageInfo(imageInfo(meta));
