@@ -91,7 +91,7 @@ const std::vector<KeySpec>& applycalKeys() {
                     "data spw -> table spw: [] (itself), a list (first table) or one list per table"});
     keys.push_back({"calwt", KeyType::Any, "[true]", "scale the weights by |g_i g_j|^2: one value, or one per table"});
     keys.push_back({"parang", KeyType::Bool, "false", "parallactic-angle correction: not implemented (true is refused)"});
-    keys.push_back({"applymode", KeyType::String, "''", "'' or calflag (calibrate and flag), calonly, flagonly"});
+    keys.push_back({"applymode", KeyType::String, "''", "'' or calflag (calibrate; flag where a solution is flagged or missing), calflagstrict (the same), calonly, flagonly"});
     keys.push_back({"flagbackup", KeyType::Bool, "true", "save the flags as applycal_N in <vis>.flagversions first"});
     return keys;
   }();
@@ -109,9 +109,11 @@ ApplycalSettings applycalSettingsFrom(const Config& config) {
   if (tables.empty()) throw ConfigError("key 'gaintable' is required: the calibration tables to apply");
   if (config.boolean("parang")) throw ConfigError("key 'parang': the parallactic-angle correction is not implemented");
   s.applymode = lowerCaseValue(config, "applymode");
-  if (s.applymode.empty()) s.applymode = "calflag";
+  // Missing solutions always flag (as CASA's calflagstrict): data that passed uncalibrated
+  // and unflagged would image wrongly without a word.
+  if (s.applymode.empty() || s.applymode == "calflagstrict") s.applymode = "calflag";
   if (s.applymode != "calflag" && s.applymode != "calonly" && s.applymode != "flagonly")
-    throw ConfigError("key 'applymode': '" + s.applymode + "' must be '', calflag, calonly or flagonly");
+    throw ConfigError("key 'applymode': '" + s.applymode + "' must be '', calflag, calflagstrict, calonly or flagonly");
   s.flagbackup = config.boolean("flagbackup");
   const auto gainfields = perTable(config, "gainfield", tables.size(), "");
   const auto interps = perTable(config, "interp", tables.size(), "");

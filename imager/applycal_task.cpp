@@ -83,6 +83,43 @@ struct Counts {
   double samples = 0, newly_flagged = 0;
 };
 
+/// The weights of calibrated data, as CASA (4.2.2 on) derives them: from SIGMA (per sample from
+/// SIGMA_SPECTRUM when the MS has it), which belongs to DATA, times |g_i g_j|^2; so applying
+/// again gives the same weights, not the product of both runs.
+struct CalibratedWeights {
+  casacore::Array<float> weight, spectrum, sigma, sigma_spectrum;
+  bool has_spectrum = false, has_sigma_spectrum = false;
+
+  void read(casacore::Table& rows, std::size_t begin, const Slicer& slice) {
+    weight = casacore::ArrayColumn<float>(rows, "WEIGHT").getColumnRange(slice);
+    sigma = casacore::ArrayColumn<float>(rows, "SIGMA").getColumnRange(slice);
+    has_spectrum = defined(rows, "WEIGHT_SPECTRUM", begin);
+    has_sigma_spectrum = has_spectrum && defined(rows, "SIGMA_SPECTRUM", begin);
+    if (has_spectrum) spectrum = casacore::ArrayColumn<float>(rows, "WEIGHT_SPECTRUM").getColumnRange(slice);
+    if (has_sigma_spectrum) sigma_spectrum = casacore::ArrayColumn<float>(rows, "SIGMA_SPECTRUM").getColumnRange(slice);
+  }
+  void write(casacore::Table& rows, const Slicer& slice) const {
+    casacore::ArrayColumn<float>(rows, "WEIGHT").putColumnRange(slice, weight);
+    if (has_spectrum) casacore::ArrayColumn<float>(rows, "WEIGHT_SPECTRUM").putColumnRange(slice, spectrum);
+  }
+  static float inverseSquare(float sigma) { return sigma > 0.0f ? 1.0f / (sigma * sigma) : 0.0f; }
+  /// Sample `at` (row r, correlation c) calibrated with weight factor `scale`.
+  void setSample(std::size_t at, std::size_t r, std::size_t c, std::size_t ncorr, double scale) {
+    if (!has_spectrum) return;
+    const float sigma_weight = inverseSquare(has_sigma_spectrum ? sigma_spectrum.data()[at] : sigma.data()[r * ncorr + c]);
+    spectrum.data()[at] = float(sigma_weight * scale);
+  }
+  /// Row r's WEIGHT: from SIGMA times the mean factor of its unflagged calibrated samples.
+  void setRow(std::size_t r, std::size_t c, std::size_t ncorr, double mean_scale) {
+    weight.data()[r * ncorr + c] = float(inverseSquare(sigma.data()[r * ncorr + c]) * mean_scale);
+  }
+
+ private:
+  static bool defined(casacore::Table& rows, const char* column, std::size_t row) {
+    return rows.tableDesc().isColumn(column) && casacore::ArrayColumn<float>(rows, column).isDefined(row);
+  }
+};
+
 /// Rows [begin, end) of the selection, of one data description.
 void applyToChunk(casacore::Table& rows, std::size_t begin, std::size_t end, const Description& d,
                   const ApplycalSettings& settings, JonesCache& cache, Counts& counts) {
@@ -91,28 +128,30 @@ void applyToChunk(casacore::Table& rows, std::size_t begin, std::size_t end, con
   const auto ant1 = casacore::ScalarColumn<int>(rows, "ANTENNA1").getColumnRange(slice);
   const auto ant2 = casacore::ScalarColumn<int>(rows, "ANTENNA2").getColumnRange(slice);
   const auto fields = casacore::ScalarColumn<int>(rows, "FIELD_ID").getColumnRange(slice);
-  casacore::ArrayColumn<Complex> data_col(rows, "DATA"), corrected_col(rows, "CORRECTED_DATA");
   casacore::ArrayColumn<bool> flag_col(rows, "FLAG");
   casacore::ScalarColumn<bool> flag_row_col(rows, "FLAG_ROW");
-  casacore::ArrayColumn<float> weight_col(rows, "WEIGHT");
-  const bool spectrum = rows.tableDesc().isColumn("WEIGHT_SPECTRUM") &&
-                        casacore::ArrayColumn<float>(rows, "WEIGHT_SPECTRUM").isDefined(begin);
   const bool calibrate = settings.applymode != "flagonly", flag = settings.applymode != "calonly";
   bool any_calwt = false;
   for (const auto& t : settings.tables) any_calwt |= t.calwt;
   const bool weigh = any_calwt && calibrate;
 
-  casacore::Array<Complex> data = data_col.getColumnRange(slice), corrected = corrected_col.getColumnRange(slice);
+  casacore::Array<Complex> data, corrected;
+  if (calibrate) {
+    data = casacore::ArrayColumn<Complex>(rows, "DATA").getColumnRange(slice);
+    corrected = casacore::ArrayColumn<Complex>(rows, "CORRECTED_DATA").getColumnRange(slice);
+  }
   casacore::Array<bool> flags = flag_col.getColumnRange(slice);
   casacore::Vector<bool> flag_rows = flag_row_col.getColumnRange(slice);
-  casacore::Array<float> weights = weight_col.getColumnRange(slice), weight_spectrum;
-  if (spectrum) weight_spectrum = casacore::ArrayColumn<float>(rows, "WEIGHT_SPECTRUM").getColumnRange(slice);
+  CalibratedWeights weights;
+  if (weigh) weights.read(rows, begin, slice);
   const std::size_t ncorr = d.receptors.size(), nchan = d.freq_hz.size();
   std::vector<double> scale_sum(ncorr), scale_count(ncorr);
+  std::vector<const AntennaJones*> j1, j2;
   for (std::size_t r = 0; r < end - begin; ++r) {
     std::fill(scale_sum.begin(), scale_sum.end(), 0.0);
     std::fill(scale_count.begin(), scale_count.end(), 0.0);
-    std::vector<const AntennaJones*> j1, j2;
+    j1.clear();
+    j2.clear();
     for (std::size_t t = 0; t < settings.tables.size(); ++t) {
       j1.push_back(&cache.get(t, times[r], ant1[r], fields[r], d));
       j2.push_back(&cache.get(t, times[r], ant2[r], fields[r], d));
@@ -144,7 +183,7 @@ void applyToChunk(casacore::Table& rows, std::size_t begin, std::size_t end, con
           counts.newly_flagged += 1;
         }
         if (weigh && !bad) {
-          if (spectrum) weight_spectrum.data()[at] *= float(scale);
+          weights.setSample(at, r, c, ncorr, scale);
           if (!flags.data()[at]) scale_sum[c] += scale, scale_count[c] += 1;
         }
         all_flagged &= flags.data()[at];
@@ -152,18 +191,15 @@ void applyToChunk(casacore::Table& rows, std::size_t begin, std::size_t end, con
     }
     if (weigh)
       for (std::size_t c = 0; c < ncorr; ++c)
-        if (scale_count[c] > 0) weights.data()[r * ncorr + c] *= float(scale_sum[c] / scale_count[c]);
+        if (scale_count[c] > 0) weights.setRow(r, c, ncorr, scale_sum[c] / scale_count[c]);
     if (flag && all_flagged) flag_rows[r] = true;
   }
-  if (calibrate) corrected_col.putColumnRange(slice, corrected);
+  if (calibrate) casacore::ArrayColumn<Complex>(rows, "CORRECTED_DATA").putColumnRange(slice, corrected);
   if (flag) {
     flag_col.putColumnRange(slice, flags);
     flag_row_col.putColumnRange(slice, flag_rows);
   }
-  if (weigh) {
-    weight_col.putColumnRange(slice, weights);
-    if (spectrum) casacore::ArrayColumn<float>(rows, "WEIGHT_SPECTRUM").putColumnRange(slice, weight_spectrum);
-  }
+  if (weigh) weights.write(rows, slice);
 }
 
 std::vector<std::unique_ptr<JonesInterpolator>> interpolatorsFor(const ApplycalSettings& settings,

@@ -166,7 +166,7 @@ AntennaJones JonesInterpolator::at(double time, int antenna, int spw, int field,
       }
     return out;
   }
-  const std::size_t cal_chans = std::size_t(table.channels);
+  const std::size_t cal_chans = value.size() / nrec;
   if (cal_chans == 1) {
     for (std::size_t c = 0; c < nchan; ++c)
       for (std::size_t r = 0; r < nrec; ++r) out.gain[c * nrec + r] = value[r], out.flag[c * nrec + r] = flag[r];

@@ -16,6 +16,7 @@
 #include <casacore/tables/Tables/SetupNewTab.h>
 #include <casacore/tables/Tables/TableRecord.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <stdexcept>
 
@@ -51,25 +52,42 @@ std::vector<CalField> readFields(const casacore::Table& table) {
   return fields;
 }
 
+/// Cell by cell: a bandpass table over spws of different channel counts has cells of several
+/// shapes (one per spw), so the column cannot be read as one array.
 template <typename T>
 void readParameters(const casacore::Table& table, const char* column, CalTable& out) {
-  const casacore::Array<T> values = casacore::ArrayColumn<T>(table, column).getColumn();
-  const casacore::Array<casacore::Bool> flags = casacore::ArrayColumn<casacore::Bool>(table, "FLAG").getColumn();
-  if (values.ndim() != 3 || flags.shape() != values.shape())
-    throw std::runtime_error("caltable '" + out.path + "': " + column + " and FLAG must be [receptors, channels] cells of one shape");
-  out.receptors = int(values.shape()[0]);
-  out.channels = int(values.shape()[1]);
-  const std::size_t cell = std::size_t(out.receptors) * std::size_t(out.channels);
-  const T* v = values.data();
-  const casacore::Bool* f = flags.data();
+  casacore::ArrayColumn<T> values(table, column);
+  casacore::ArrayColumn<casacore::Bool> flags(table, "FLAG");
+  casacore::Array<T> cell;
+  casacore::Array<casacore::Bool> cell_flags;
   for (std::size_t r = 0; r < out.solutions.size(); ++r) {
+    values.get(r, cell, true);
+    flags.get(r, cell_flags, true);
+    if (cell.ndim() != 2 || cell_flags.shape() != cell.shape() || (r > 0 && int(cell.shape()[0]) != out.receptors))
+      throw std::runtime_error("caltable '" + out.path + "': row " + std::to_string(r) + ": " + column +
+                               " and FLAG must be [receptors, channels] cells, with the receptors of every row");
+    out.receptors = int(cell.shape()[0]);
+    out.channels = std::max(out.channels, int(cell.shape()[1]));
     auto& s = out.solutions[r];
-    s.values.resize(cell);
-    s.flags.resize(cell);
-    for (std::size_t i = 0; i < cell; ++i) {
-      s.values[i] = std::complex<float>(v[r * cell + i]);
-      s.flags[i] = f[r * cell + i];
-    }
+    s.values.assign(cell.begin(), cell.end());
+    s.flags.assign(cell_flags.begin(), cell_flags.end());
+  }
+}
+
+/// Every solution's spw exists, and holds one channel frequency per solution channel; the
+/// solutions of one spw share a shape. Checked on reading, before applycal changes anything.
+void checkSolutions(const CalTable& cal) {
+  std::vector<std::size_t> cell_of_spw(cal.spws.size(), 0);
+  for (const auto& s : cal.solutions) {
+    if (s.spw < 0 || std::size_t(s.spw) >= cal.spws.size())
+      throw std::runtime_error("caltable '" + cal.path + "': spw " + std::to_string(s.spw) + " is not in its SPECTRAL_WINDOW table");
+    std::size_t& cell = cell_of_spw[std::size_t(s.spw)];
+    if (cell == 0) cell = s.values.size();
+    const std::size_t channels = s.values.size() / std::size_t(cal.receptors);
+    if (s.values.size() != cell || (channels > 1 && cal.spws[std::size_t(s.spw)].chan_freq_hz.size() != channels))
+      throw std::runtime_error("caltable '" + cal.path + "': the solutions of spw " + std::to_string(s.spw) +
+                               " do not match its " + std::to_string(cal.spws[std::size_t(s.spw)].chan_freq_hz.size()) +
+                               " channels");
   }
 }
 
@@ -187,9 +205,7 @@ CalTable readCalTable(const std::string& path) {
   } catch (const casacore::AipsError& error) {
     throw std::runtime_error("caltable '" + path + "' cannot be read: " + std::string(error.getMesg()));
   }
-  for (const auto& s : cal.solutions)
-    if (s.spw < 0 || std::size_t(s.spw) >= cal.spws.size())
-      throw std::runtime_error("caltable '" + path + "': spw " + std::to_string(s.spw) + " is not in its SPECTRAL_WINDOW table");
+  checkSolutions(cal);
   return cal;
 }
 

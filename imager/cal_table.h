@@ -37,7 +37,8 @@ struct CalField {
 struct CalTable {
   std::string path;
   JonesType type = JonesType::G;
-  int receptors = 1, channels = 1;  ///< the cell shape of CPARAM/FPARAM
+  int receptors = 1;  ///< the first axis of CPARAM/FPARAM cells, in every row
+  int channels = 1;   ///< the most channels of a cell (a bandpass's cells have their spw's count)
   std::vector<CalSolution> solutions;
   std::vector<CalSpw> spws;      ///< the SPECTRAL_WINDOW subtable, by spw id
   std::vector<CalField> fields;  ///< the FIELD subtable, by field id

@@ -71,23 +71,30 @@ CalTable generated(const GencalSettings& s) {
   return table;
 }
 
-/// CASA's gencal combines a new table with an existing one of its type.
+/// CASA's gencal combines a new table with an existing one of its type: every existing solution
+/// (at any time) takes the new value of its spw and antenna; new spws and antennas are added.
 void combine(CalTable& fresh, const CalTable& existing) {
   if (existing.type != fresh.type || existing.receptors != 2 || existing.channels != 1)
     throw ConfigError("caltable '" + existing.path + "' exists and is a " + visCalName(existing.type) +
-                      " table that gencal cannot combine with caltype's " + visCalName(fresh.type));
-  for (const auto& old : existing.solutions) {
-    auto match = std::find_if(fresh.solutions.begin(), fresh.solutions.end(),
-                              [&](const CalSolution& s) { return s.spw == old.spw && s.antenna == old.antenna; });
-    if (match == fresh.solutions.end()) {
-      fresh.solutions.push_back(old);
-      continue;
+                      " table that gencal cannot combine with caltype's " + visCalName(fresh.type) +
+                      " (2 receptors, 1 channel)");
+  std::vector<CalSolution> combined;
+  std::vector<char> used(fresh.solutions.size(), 0);
+  for (CalSolution old : existing.solutions) {
+    for (std::size_t i = 0; i < fresh.solutions.size(); ++i) {
+      const CalSolution& s = fresh.solutions[i];
+      if (s.spw != old.spw || s.antenna != old.antenna) continue;
+      used[i] = 1;
+      for (std::size_t r = 0; r < 2; ++r) {
+        old.values[r] = fresh.type == JonesType::K ? old.values[r] + s.values[r] : old.values[r] * s.values[r];
+        old.flags[r] = old.flags[r] || s.flags[r];
+      }
     }
-    for (std::size_t r = 0; r < 2; ++r) {
-      match->values[r] = fresh.type == JonesType::K ? match->values[r] + old.values[r] : match->values[r] * old.values[r];
-      match->flags[r] = match->flags[r] || old.flags[r];
-    }
+    combined.push_back(std::move(old));
   }
+  for (std::size_t i = 0; i < fresh.solutions.size(); ++i)
+    if (!used[i]) combined.push_back(fresh.solutions[i]);
+  fresh.solutions = std::move(combined);
 }
 
 }  // namespace

@@ -36,10 +36,12 @@ MpiContext::MpiContext(int& argc, char**& argv) {
   // A batch job of one rank runs without MPI: starting an MPI singleton costs ~0.45 s per job
   // (docs/batch.md), and one process needs no messages.
   if (const char* single = std::getenv(kSingleProcessVariable); single && std::string(single) == "1") return;
-  // Likewise a process that no MPI launcher started (mpirun, mpiexec, srun set one of these):
-  // it would be a singleton of one rank anyway.
+  // Likewise a process that no MPI launcher started (Open MPI's mpirun, PMIx, MPICH's hydra,
+  // Slurm's srun with PMI-1/PMI-2, Cray PALS, MVAPICH set one of these): it would be a singleton
+  // of one rank anyway.
   bool launched = false;
-  for (const char* variable : {"OMPI_COMM_WORLD_SIZE", "PMIX_RANK", "PMI_RANK", "PMI_SIZE", "MPI_LOCALNRANKS"})
+  for (const char* variable : {"OMPI_COMM_WORLD_SIZE", "PMIX_RANK", "PMI_RANK", "PMI_SIZE", "PMI_FD", "MPI_LOCALNRANKS",
+                               "SLURM_STEP_NUM_TASKS", "PALS_RANKID", "MV2_COMM_WORLD_SIZE"})
     launched = launched || std::getenv(variable) != nullptr;
   if (!launched) return;
   int initialised = 0;

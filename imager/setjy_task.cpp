@@ -119,13 +119,17 @@ std::string setModel(const std::string& ms_path, const SetjySettings& settings) 
       std::vector<char> chosen(freqs.size(), 1);
       if (auto found = selected.channels.find(spw); found != selected.channels.end()) {
         std::fill(chosen.begin(), chosen.end(), 0);
-        for (int ch : found->second) chosen[std::size_t(ch)] = 1;
+        for (int ch : found->second)
+          if (ch >= 0 && std::size_t(ch) < chosen.size()) chosen[std::size_t(ch)] = 1;
       }
       const Slicer slice(IPosition(1, long(start)), IPosition(1, long(end - start)));
       const auto fields = casacore::ScalarColumn<int>(selected.table, "FIELD_ID").getColumnRange(slice);
       casacore::Array<casacore::Complex> model = model_col.getColumnRange(slice);
       const std::size_t ncorr = types.size(), nchan = freqs.size();
       for (std::size_t r = 0; r < end - start; ++r) {
+        if (fields[r] < 0 || std::size_t(fields[r]) >= models.size())
+          throw std::runtime_error("setjy: '" + ms_path + "' has FIELD_ID " + std::to_string(fields[r]) +
+                                   ", not a row of its FIELD table");
         const auto& field_model = models[std::size_t(fields[r])];
         if (!field_model) continue;
         for (std::size_t ch = 0; ch < nchan; ++ch) {
@@ -170,6 +174,9 @@ void checkSetjyFields(const SetjySettings& settings) {
   casacore::MSFieldColumns cols(ms.field());
   std::size_t known = 0;
   for (int f : chosen) {
+    if (f < 0 || std::size_t(f) >= models.size())
+      throw std::runtime_error("setjy: '" + settings.vis + "' has FIELD_ID " + std::to_string(f) +
+                               ", not a row of its FIELD table");
     if (models[std::size_t(f)]) {
       ++known;
     } else {

@@ -66,6 +66,11 @@ TEST(Applycal, CorruptedDataComeBackToTheTruthOnAnMsAndAMultiMs) {
   EXPECT_TRUE(fs::exists(ms + ".flagversions/flags.applycal_1")) << r.output;
   r = runCommand(kCalChecks + "restored " + ms + " " + dir.path().string());
   EXPECT_EQ(r.exit_code, 0) << r.output;
+  // Again: the weights come from SIGMA each time (as CASA's), not from the last run's WEIGHT.
+  r = runCommand(ptcleanBinary() + " applycal --vis " + ms + tables);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  r = runCommand(kCalChecks + "restored " + ms + " " + dir.path().string());
+  EXPECT_EQ(r.exit_code, 0) << "applied twice: " << r.output;
 
   for (const auto& [mms, ranks] : {std::pair{mms1, 1}, {mms3, 3}}) {
     r = runCommand(ptcleanOn(ranks) + " applycal --vis " + mms + tables);
@@ -88,6 +93,36 @@ TEST(Applycal, MissingSolutionsFlagTheirRowsAndCalwtFalseKeepsTheWeights) {
   r = runCommand(ptcleanOn(2) + " applycal --vis " + ms + " --gaintable " + dir / "part.G" + " --calwt false");
   ASSERT_EQ(r.exit_code, 0) << r.output;
   r = runCommand(kCalChecks + "flags " + ms + " 6,7 " + dir / "weight_spectrum.npy");
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  // applymode='flagonly' on an MS without CORRECTED_DATA: the same flags, and no column added.
+  const std::string copy = dir / "flagonly.ms";
+  ASSERT_EQ(runCommand("cp -r " + ms + " " + copy + " && rm -rf " + copy + ".flagversions").exit_code, 0);
+  r = runCommand("/usr/bin/python3 -c \"from casacore import tables; t = tables.table('" + copy +
+                 "', readonly=False, ack=False); t.removecols(['CORRECTED_DATA']); t.putcol('FLAG', 0 * t.getcol('FLAG'))\"");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  r = runCommand(ptcleanBinary() + " applycal --vis " + copy + " --gaintable " + dir / "part.G" + " --applymode flagonly");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  r = runCommand(kCalChecks + "flags " + copy + " 6,7");
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  r = runCommand("/usr/bin/python3 -c \"from casacore import tables; "
+                 "assert 'CORRECTED_DATA' not in tables.table('" + copy + "', ack=False).colnames()\"");
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+}
+
+TEST(Gencal, CombiningScalesEverySolutionOfAnExistingTable) {
+  TempDir dir("gencal-combine");
+  const std::string ms = simulate(dir, "obs.ms");
+  auto r = runCommand(kCalChecks + "corrupt " + ms + " " + dir.path().string());
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  // cal.G holds a solution per antenna and spw at every other time; gencal multiplies each.
+  ASSERT_EQ(runCommand("cp -r " + dir / "cal.G" + " " + dir / "before.G").exit_code, 0);
+  r = runCommand(ptcleanBinary() + " gencal --vis " + ms + " --caltable " + dir / "cal.G" + " --caltype amp --parameter 1.5");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  r = runCommand("/usr/bin/python3 -c \"import numpy as np; from casacore import tables; "
+                 "a = tables.table('" + dir / "before.G" + "', ack=False); b = tables.table('" + dir / "cal.G" + "', ack=False); "
+                 "assert a.nrows() == b.nrows(), (a.nrows(), b.nrows()); "
+                 "assert np.allclose(b.getcol('CPARAM'), 1.5 * a.getcol('CPARAM'), rtol=1e-6); "
+                 "assert np.array_equal(a.getcol('TIME'), b.getcol('TIME'))\"");
   EXPECT_EQ(r.exit_code, 0) << r.output;
 }
 
