@@ -1,10 +1,18 @@
-// Clark CLEAN: a Hogbom loop over only the brightest pixels with a PSF patch, then one exact
-// subtraction of the new components from the whole residual.
+// Clark CLEAN, in the form WSClean and CASA use it: a Hogbom loop over only the brightest pixels
+// (the PSF read at just their offsets), then one exact subtraction of the pass's components from
+// the whole residual (an FFT convolution), repeated until the cycle threshold. A component costs
+// the selected pixels, not the image: 5000 components on 2048^2 take seconds instead of minutes.
 #pragma once
+
+#include <memory>
+#include <vector>
 
 #include "ptclean/deconvolution/deconvolver.h"
 
 namespace ptclean::deconvolution {
+
+class PsfConvolution;
+struct PointComponent;
 
 class Clark : public Deconvolver {
  public:
@@ -12,7 +20,12 @@ class Clark : public Deconvolver {
                                          const MinorCycleSettings& settings) override;
   std::unique_ptr<Deconvolver> clone() const override { return std::make_unique<Clark>(*this); }
 
-  static constexpr long kPatchHalfWidth = 64;  ///< PSF patch: 129 x 129 pixels around the centre
+ private:
+  /// Subtracts a pass's components from the residual: directly for a few, else by convolution.
+  void subtractPass(const DeconvolutionImages& images, const std::vector<PointComponent>& components,
+                    int threads);
+  std::shared_ptr<const PsfConvolution> convolution_;
+  std::vector<float> psf_values_;  ///< made on first need; immutable, shared by clones
 };
 
 }  // namespace ptclean::deconvolution

@@ -110,7 +110,7 @@ class Cycle {
   /// Adds the components to the model and subtracts PSF * (what was added) from the residual, by
   /// one convolution on a grid large enough for no wrap-around.
   void apply(const std::vector<Component>& components) {
-    const RealFft2d& fft = terms_.padded_fft;
+    const RealFft2d& fft = terms_.psf_convolution.grid();
     const std::size_t nx = images_.nx, ny = images_.ny, gx = fft.nx();
     std::vector<double>& grid = padded_;
     grid.assign(gx * fft.ny(), 0.0);
@@ -125,13 +125,7 @@ class Cycle {
           images_.model[y * nx + x] += v;
         }
     }
-    std::vector<std::complex<double>>& spectrum = padded_spectrum_;
-    spectrum.resize(fft.spectrumSize());
-    fft.forward(grid.data(), spectrum.data(), settings_.threads);
-    const std::ptrdiff_t n = std::ptrdiff_t(spectrum.size());
-#pragma omp parallel for num_threads(settings_.threads) schedule(static)
-    for (std::ptrdiff_t i = 0; i < n; ++i) spectrum[std::size_t(i)] *= terms_.psf_spectrum[std::size_t(i)];
-    fft.backward(spectrum.data(), grid.data(), settings_.threads);
+    terms_.psf_convolution.convolve(grid, padded_spectrum_, settings_.threads);
     const std::ptrdiff_t rows = std::ptrdiff_t(ny);
 #pragma omp parallel for num_threads(settings_.threads) schedule(static)
     for (std::ptrdiff_t y = 0; y < rows; ++y) {

@@ -13,6 +13,12 @@
 
 namespace ptclean::deconvolution {
 
+/// offset modulo size, in [0, size): where an offset from pixel 0 lands on a periodic grid.
+inline std::size_t wrappedIndex(long offset, std::size_t size) {
+  const long n = long(size);
+  return std::size_t(((offset % n) + n) % n);
+}
+
 /// The smallest n' >= n whose only prime factors are 2, 3, 5 and 7 (fast for FFTW).
 std::size_t fastFftSize(std::size_t n);
 

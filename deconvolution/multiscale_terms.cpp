@@ -2,23 +2,13 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstring>
 
 namespace ptclean::deconvolution {
-namespace {
-
-std::size_t wrap(long offset, std::size_t size) {
-  const long n = long(size);
-  return std::size_t(((offset % n) + n) % n);
-}
-
-}  // namespace
-
 std::vector<double> kernelSpectrum(const ScaleKernel& kernel, const RealFft2d& fft, double factor, int threads) {
   std::vector<double> grid(fft.nx() * fft.ny(), 0.0);
   for (int dy = -kernel.radius; dy <= kernel.radius; ++dy)
     for (int dx = -kernel.radius; dx <= kernel.radius; ++dx)
-      grid[wrap(dy, fft.ny()) * fft.nx() + wrap(dx, fft.nx())] = kernel.at(dx, dy);
+      grid[wrappedIndex(dy, fft.ny()) * fft.nx() + wrappedIndex(dx, fft.nx())] = kernel.at(dx, dy);
   std::vector<std::complex<double>> spectrum(fft.spectrumSize());
   fft.forward(grid.data(), spectrum.data(), threads);
   std::vector<double> real(spectrum.size());
@@ -27,8 +17,7 @@ std::vector<double> kernelSpectrum(const ScaleKernel& kernel, const RealFft2d& f
 }
 
 bool MultiscalePsfTerms::matches(std::span<const double> other, std::size_t other_nx, std::size_t other_ny) const {
-  return other_nx == nx && other_ny == ny && other.size() == psf.size() &&
-         std::memcmp(other.data(), psf.data(), psf.size() * sizeof(double)) == 0;
+  return psf_convolution.matches(other, other_nx, other_ny);
 }
 
 MultiscalePsfTerms buildPsfTerms(std::span<const double> psf, std::size_t nx, std::size_t ny,
@@ -36,7 +25,6 @@ MultiscalePsfTerms buildPsfTerms(std::span<const double> psf, std::size_t nx, st
   MultiscalePsfTerms terms;
   terms.nx = nx;
   terms.ny = ny;
-  terms.psf.assign(psf.begin(), psf.end());
   std::sort(scales.begin(), scales.end());
   scales.erase(std::unique(scales.begin(), scales.end()), scales.end());
   for (double s : scales) {
@@ -52,23 +40,13 @@ MultiscalePsfTerms buildPsfTerms(std::span<const double> psf, std::size_t nx, st
   // cross terms have none either.
   const long cx = long(nx / 2), cy = long(ny / 2);
   const long reach_x = std::max(cx, long(nx) - 1 - cx), reach_y = std::max(cy, long(ny) - 1 - cy);
-  const std::size_t gx = fastFftSize(std::max(nx + std::size_t(reach_x), nx + std::size_t(2 * r2 + 1)));
-  const std::size_t gy = fastFftSize(std::max(ny + std::size_t(reach_y), ny + std::size_t(2 * r2 + 1)));
-  terms.padded_fft = RealFft2d(gx, gy);
+  terms.psf_convolution = PsfConvolution(psf, nx, ny, threads, nx + std::size_t(2 * r2 + 1), ny + std::size_t(2 * r2 + 1));
+  const RealFft2d& padded_fft = terms.psf_convolution.grid();
+  const std::size_t gx = padded_fft.nx(), gy = padded_fft.ny();
   terms.image_fft = RealFft2d(nx, ny);
-  {
-    std::vector<double> grid(gx * gy, 0.0);
-    for (std::size_t y = 0; y < ny; ++y)
-      for (std::size_t x = 0; x < nx; ++x)
-        grid[wrap(long(y) - cy, gy) * gx + wrap(long(x) - cx, gx)] = psf[y * nx + x];
-    terms.psf_spectrum.resize(terms.padded_fft.spectrumSize());
-    terms.padded_fft.forward(grid.data(), terms.psf_spectrum.data(), threads);
-    const double norm = 1.0 / double(gx * gy);
-    for (auto& v : terms.psf_spectrum) v *= norm;
-  }
   std::vector<std::vector<double>> padded_spectra;
   for (const auto& kernel : terms.kernels) {
-    padded_spectra.push_back(kernelSpectrum(kernel, terms.padded_fft, 1.0, threads));
+    padded_spectra.push_back(kernelSpectrum(kernel, padded_fft, 1.0, threads));
     terms.kernel_spectra.push_back(kernelSpectrum(kernel, terms.image_fft, 1.0 / double(nx * ny), threads));
   }
 
@@ -79,7 +57,8 @@ MultiscalePsfTerms buildPsfTerms(std::span<const double> psf, std::size_t nx, st
   terms.wy = std::min(full_y, half_width);
   terms.exact = terms.wx == full_x && terms.wy == full_y;
 
-  std::vector<std::complex<double>> spectrum(terms.padded_fft.spectrumSize());
+  std::vector<std::complex<double>> spectrum(padded_fft.spectrumSize());
+  const auto& psf_spectrum = terms.psf_convolution.spectrum();
   std::vector<double> out(gx * gy);
   // PSF * kernel_a * kernel_b (a or b < 0: left out) on the padded grid; returns its peak |value|.
   auto convolve = [&](long a, long b) {
@@ -89,9 +68,9 @@ MultiscalePsfTerms buildPsfTerms(std::span<const double> psf, std::size_t nx, st
       double f = 1.0;
       if (a >= 0) f *= padded_spectra[std::size_t(a)][std::size_t(i)];
       if (b >= 0) f *= padded_spectra[std::size_t(b)][std::size_t(i)];
-      spectrum[std::size_t(i)] = terms.psf_spectrum[std::size_t(i)] * f;
+      spectrum[std::size_t(i)] = psf_spectrum[std::size_t(i)] * f;
     }
-    terms.padded_fft.backward(spectrum.data(), out.data(), threads);
+    padded_fft.backward(spectrum.data(), out.data(), threads);
     double peak = 0.0;
     for (double v : out) peak = std::max(peak, std::abs(v));
     return peak;

@@ -14,12 +14,12 @@
 
 #include "multiscale_fft.h"
 #include "multiscale_kernels.h"
+#include "psf_convolution.h"
 
 namespace ptclean::deconvolution {
 
 struct MultiscalePsfTerms {
   std::size_t nx = 0, ny = 0;
-  std::vector<double> psf;          ///< the PSF these terms come from: a new one is spotted by value
   std::vector<ScaleKernel> kernels;  ///< ascending scale; kernels[0] is the principal scale
   std::vector<double> smoothed_peak;  ///< peak |PSF * scale_t|: divides the search values (tclean)
   std::vector<double> twice_peak;     ///< peak |PSF * scale_t * scale_t|: flux = value / this
@@ -33,8 +33,9 @@ struct MultiscalePsfTerms {
 
   RealFft2d image_fft;                               ///< nx x ny: smooths the residual
   std::vector<std::vector<double>> kernel_spectra;  ///< per scale, on image_fft, over nx * ny
-  RealFft2d padded_fft;                              ///< grid where PSF * model has no wrap-around
-  std::vector<std::complex<double>> psf_spectrum;   ///< PSF centred on 0, over the grid's size
+  /// The PSF these terms come from (a new one is spotted by value), on a grid where PSF * model
+  /// and the cross terms have no wrap-around.
+  PsfConvolution psf_convolution;
 
   std::size_t pair(std::size_t t, std::size_t s) const {
     if (t > s) std::swap(t, s);
