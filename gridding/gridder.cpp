@@ -5,6 +5,7 @@
 #include <numbers>
 #include <sstream>
 #include <stdexcept>
+#include <tuple>
 #include <type_traits>
 
 #include "fft.h"
@@ -39,6 +40,31 @@ std::string KernelChoice::describe() const {
   return out.str();
 }
 
+namespace {
+
+/// What identifies the samples of a call for reuse: empty when some view makes no promise.
+struct SamplesKey {
+  std::vector<std::tuple<std::uint64_t, std::size_t, std::size_t, const double*, const double*, const float*>> views;
+  bool operator==(const SamplesKey&) const = default;
+};
+
+SamplesKey samplesKey(std::span<const VisibilityView> views) {
+  SamplesKey key;
+  for (const auto& v : views) {
+    if (v.samples_id == 0) return {};
+    key.views.emplace_back(v.samples_id, v.n_rows, v.n_chan, v.uvw_m, v.freq_hz, v.weight);
+  }
+  return key;
+}
+
+bool sameLayout(const GridLayout& a, const GridLayout& b) {
+  return a.support == b.support && a.grid_nx == b.grid_nx && a.grid_ny == b.grid_ny && a.tiles_x == b.tiles_x &&
+         a.tiles_y == b.tiles_y && a.w_planes == b.w_planes && a.plane_buckets == b.plane_buckets &&
+         a.w_first == b.w_first && a.w_step == b.w_step && a.n_shift == b.n_shift && a.w_correction == b.w_correction;
+}
+
+}  // namespace
+
 struct Gridder::Impl {
   ImageGeometry geometry;
   GridderTimings timings;
@@ -53,10 +79,16 @@ struct Gridder::Impl {
   bool cached_double = false;
   KernelPolynomial poly;
   EsKernel kernel;
+  // The samples `items` were sorted from, and for which layout; their extent.
+  SamplesKey items_key, extent_key;
+  GridLayout items_layout;
+  DataExtent extent;
+  std::vector<std::complex<double>> predict_sums;
 
-  GridLayout layoutFor(std::span<const VisibilityView> views, bool& use_double) {
+  GridLayout layoutFor(std::span<const VisibilityView> views, const SamplesKey& key, bool& use_double) {
     const int threads = settings.threads;
-    DataExtent extent = measureData(views, threads);
+    if (key.views.empty() || !(key == extent_key)) extent = measureData(views, threads);
+    extent_key = key;
     WorkloadShape shape;
     shape.nx = geometry.nx;
     shape.ny = geometry.ny;
@@ -176,6 +208,21 @@ struct Gridder::Impl {
     }
   }
 
+  /// Sorts the samples into items, unless the last sort was of the same samples for the same
+  /// layout; then an invert only takes the new visibilities. Returns whether items were kept.
+  void prepareItems(std::span<const VisibilityView> views, const SamplesKey& key, const GridLayout& layout,
+                    const ImageGeometry& g, bool with_values) {
+    const bool keep = !key.views.empty() && key == items_key && sameLayout(layout, items_layout);
+    if (keep) {
+      if (with_values) refreshValues(views, settings.threads, items);
+      return;
+    }
+    items_key = {};  // until the sort below completes
+    bucketItems(views, layout, g, with_values, settings.threads, items);
+    items_key = key;
+    items_layout = layout;
+  }
+
   template <typename Body>
   void dispatch(int support, bool use_double, Body&& body) {
     auto run = [&]<int W>() {
@@ -226,9 +273,10 @@ void Gridder::invert(std::span<const VisibilityView> views, std::span<double> im
   impl_->timings = {};
   Stopwatch watch;
   bool use_double = false;
-  GridLayout layout = impl_->layoutFor(views, use_double);
+  const SamplesKey key = samplesKey(views);
+  GridLayout layout = impl_->layoutFor(views, key, use_double);
   impl_->timings.plan = watch.lap();
-  bucketItems(views, layout, g, true, impl_->settings.threads, impl_->items);
+  impl_->prepareItems(views, key, layout, g, true);
   impl_->timings.sort = watch.lap();
   if (impl_->items.items.empty()) return;
   const std::span<double> images[2] = {image, psf};
@@ -250,13 +298,15 @@ void Gridder::predict(std::span<const VisibilityView> views, std::span<const dou
   impl_->timings = {};
   Stopwatch watch;
   bool use_double = false;
-  GridLayout layout = impl_->layoutFor(views, use_double);
+  const SamplesKey key = samplesKey(views);
+  GridLayout layout = impl_->layoutFor(views, key, use_double);
   impl_->timings.plan = watch.lap();
-  bucketItems(views, layout, g, false, impl_->settings.threads, impl_->items);
+  impl_->prepareItems(views, key, layout, g, false);
   impl_->timings.sort = watch.lap();
   const BucketedItems& items = impl_->items;
   if (items.items.empty()) return;
-  std::vector<std::complex<double>> sums(items.items.size(), 0.0);
+  std::vector<std::complex<double>>& sums = impl_->predict_sums;
+  sums.assign(items.items.size(), 0.0);
   impl_->dispatch(layout.support, use_double, [&]<int W, typename T>() {
     impl_->predictWith<W, T>(layout, image, sums);
   });
@@ -264,13 +314,14 @@ void Gridder::predict(std::span<const VisibilityView> views, std::span<const dou
 #pragma omp parallel for num_threads(impl_->settings.threads) schedule(static)
   for (std::ptrdiff_t i = 0; i < n; ++i) {
     const Item& item = items.items[i];
+    const ItemOrigin origin = items.origins[i];
     std::complex<double> value = sums[i];
     if (layout.w_correction) {
       double w = layout.w_first + item.w * layout.w_step;
       value *= std::polar(1.0, 2.0 * std::numbers::pi * w * layout.n_shift);
     }
-    if (item.viewAndFlip() & Item::kFlip) value = std::conj(value);
-    out[item.viewAndFlip() & ~Item::kFlip][item.index()] = std::complex<float>(value);
+    if (origin.flipped()) value = std::conj(value);
+    out[origin.view()][origin.index] = std::complex<float>(value);
   }
 }
 

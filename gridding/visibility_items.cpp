@@ -152,6 +152,7 @@ void bucketItems(std::span<const VisibilityView> views, const GridLayout& layout
   }
   result.bucket_start[n_buckets] = running;
   result.items.resize(running);
+  result.origins.resize(running);
 
 #pragma omp parallel num_threads(n_threads)
   {
@@ -168,7 +169,7 @@ void bucketItems(std::span<const VisibilityView> views, const GridLayout& layout
       // e^{-2 pi i |w| nshift}: with evenly spaced channels it advances by a fixed factor from
       // channel to channel, so one sine and cosine per row serve all of its channels.
       const double turns_per_hz = -std::abs(view.uvw_m[3 * r + 2]) * layout.n_shift / kSpeedOfLight;
-      const bool by_steps = with_values && layout.w_correction && spacing[rows[i].view] != 0.0;
+      const bool by_steps = layout.w_correction && spacing[rows[i].view] != 0.0;
       std::complex<double> shift_phase = 1.0, shift_step = 1.0;
       if (by_steps) {
         shift_phase = std::polar(1.0, 2.0 * std::numbers::pi * turns_per_hz * view.freq_hz[0]);
@@ -178,21 +179,35 @@ void bucketItems(std::span<const VisibilityView> views, const GridLayout& layout
         const std::size_t index = r * view.n_chan + c;
         if (!usable(view.weight[index])) continue;
         locate(view, r, c, item, flip);
-        if (!with_values) item.setOrigin(std::uint32_t(index), rows[i].view | (flip ? Item::kFlip : 0u));
+        std::complex<double> shift = double(view.weight[index]);
+        if (by_steps) {
+          shift *= shift_phase;
+        } else if (layout.w_correction) {
+          shift *= std::polar(1.0, 2.0 * std::numbers::pi * turns_per_hz * view.freq_hz[c]);
+        }
+        item.setPsfValue(std::complex<float>(shift));
         if (with_values) {
           std::complex<double> value(view.vis[index]);
           if (flip) value = std::conj(value);
-          std::complex<double> shift = double(view.weight[index]);
-          if (by_steps) {
-            shift *= shift_phase;
-          } else if (layout.w_correction) {
-            shift *= std::polar(1.0, 2.0 * std::numbers::pi * turns_per_hz * view.freq_hz[c]);
-          }
-          item.setValues(std::complex<float>(value * shift), std::complex<float>(shift));
+          item.setValue(std::complex<float>(value * shift));
         }
-        result.items[next[mine[k++]]++] = item;
+        const std::size_t slot = next[mine[k++]]++;
+        result.origins[slot] = {std::uint32_t(index), rows[i].view | (flip ? ItemOrigin::kFlip : 0u)};
+        result.items[slot] = item;
       }
     }
+  }
+}
+
+void refreshValues(std::span<const VisibilityView> views, int threads, BucketedItems& items) {
+  const std::ptrdiff_t n = std::ptrdiff_t(items.items.size());
+#pragma omp parallel for num_threads(threads) schedule(static)
+  for (std::ptrdiff_t i = 0; i < n; ++i) {
+    Item& item = items.items[std::size_t(i)];
+    const ItemOrigin origin = items.origins[std::size_t(i)];
+    std::complex<double> value(views[origin.view()].vis[origin.index]);
+    if (origin.flipped()) value = std::conj(value);
+    item.setValue(std::complex<float>(value * std::complex<double>(item.psfValue())));
   }
 }
 

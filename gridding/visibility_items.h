@@ -20,30 +20,23 @@ struct Item {
   double u = 0.0;  ///< continuous grid coordinate along x, in cells, centred on 0
   double v = 0.0;  ///< along y
   double w = 0.0;  ///< continuous w-plane coordinate: (w - w_first) / w_step
-  /// invert: the value to grid, weight * V (conjugated when flipped) * e^{-2 pi i w nshift},
-  /// and the same with V = 1 for the PSF. predict: where the predicted value goes. An item
-  /// serves one of the two, so they share 16 bytes (the items are the gridder's largest buffer).
+  /// The value to grid, weight * V (conjugated when flipped) * e^{-2 pi i w nshift}, and the same
+  /// with V = 1: the PSF's value, and the factor that turns new visibilities into values.
   std::array<float, 4> payload{};
-  static constexpr std::uint32_t kFlip = 0x80000000u;
 
   std::complex<float> value() const { return {payload[0], payload[1]}; }
   std::complex<float> psfValue() const { return {payload[2], payload[3]}; }
-  void setValues(std::complex<float> value, std::complex<float> psf) {
-    payload = {value.real(), value.imag(), psf.real(), psf.imag()};
-  }
-  std::uint32_t index() const { return bits(0); }         ///< row * n_chan + chan in the view
-  std::uint32_t viewAndFlip() const { return bits(1); }   ///< view; kFlip when (u,v,w) were negated
-  void setOrigin(std::uint32_t index, std::uint32_t view_and_flip) {
-    std::memcpy(&payload[0], &index, 4);
-    std::memcpy(&payload[1], &view_and_flip, 4);
-  }
+  void setValue(std::complex<float> value) { payload[0] = value.real(), payload[1] = value.imag(); }
+  void setPsfValue(std::complex<float> psf) { payload[2] = psf.real(), payload[3] = psf.imag(); }
+};
 
- private:
-  std::uint32_t bits(int k) const {
-    std::uint32_t x;
-    std::memcpy(&x, &payload[k], 4);
-    return x;
-  }
+/// Where an item came from: its sample in a view, and whether (u, v, w) were negated.
+struct ItemOrigin {
+  std::uint32_t index;          ///< row * n_chan + chan in the view
+  std::uint32_t view_and_flip;  ///< view; kFlip when flipped
+  static constexpr std::uint32_t kFlip = 0x80000000u;
+  std::uint32_t view() const { return view_and_flip & ~kFlip; }
+  bool flipped() const { return (view_and_flip & kFlip) != 0; }
 };
 
 /// Where visibilities fall: the grid, its tiles and the w-planes.
@@ -84,13 +77,18 @@ DataExtent measureData(std::span<const VisibilityView> views, int threads);
 
 struct BucketedItems {
   HugeVector<Item> items;
+  HugeVector<ItemOrigin> origins;  ///< per item: where predict writes, and where new values come from
   std::vector<std::size_t> bucket_start;  ///< buckets() + 1 offsets into items
   std::size_t row_begin = 0, row_end = 0;  ///< grid rows that the items touch
 };
 
-/// Builds the items for `layout` and image `geometry` into `out` (whose storage is reused);
-/// `with_values` fills Item::value and Item::psf_value (invert).
+/// Builds the items for `layout` and image `geometry` into `out` (whose storage is reused), with
+/// their PSF values and origins; `with_values` also fills Item::value from the views' visibilities.
 void bucketItems(std::span<const VisibilityView> views, const GridLayout& layout,
                  const ImageGeometry& geometry, bool with_values, int threads, BucketedItems& out);
+
+/// Item::value from the views' (new) visibilities, for items sorted by an earlier call on the
+/// same samples: value = V (conjugated when flipped) x the item's PSF value.
+void refreshValues(std::span<const VisibilityView> views, int threads, BucketedItems& items);
 
 }  // namespace ptclean::gridding

@@ -13,6 +13,18 @@
 #include "ptclean/gridding/stopwatch.h"
 
 namespace ptclean::imager {
+namespace {
+
+void addTimings(gridding::GridderTimings& sum, const gridding::GridderTimings& t) {
+  sum.plan += t.plan, sum.sort += t.sort, sum.grid += t.grid, sum.fft += t.fft, sum.image += t.image;
+}
+
+std::string describe(const gridding::GridderTimings& t) {
+  return fmt::format("plan {:.2f} s, sort {:.2f} s, grid {:.2f} s, FFT {:.2f} s, image {:.2f} s", t.plan, t.sort,
+                     t.grid, t.fft, t.image);
+}
+
+}  // namespace
 
 deconvolution::CycleSettings cycleSettings(const ImagingSettings& settings) {
   deconvolution::CycleSettings cycle;
@@ -96,6 +108,7 @@ CleanOutcome runMajorCycles(const MpiContext& mpi, gridding::Gridder& gridder, V
 
     // The major cycle: every rank removes the model from its samples and grids what remains.
     mpi.broadcast(model);
+    gridding::GridderTimings predict_phases, invert_phases;
     collectively(mpi, [&] {
       std::vector<double> image(pixels, 0.0);
       source.forEachChunk([&](std::vector<SpwBlock>& blocks) {
@@ -108,18 +121,20 @@ CleanOutcome runMajorCycles(const MpiContext& mpi, gridding::Gridder& gridder, V
           predicted[b].resize(block.vis.size());
           remaining[b].resize(block.vis.size());
           views.push_back({block.rows(), block.freq_hz.size(), block.uvw_m.data(), block.freq_hz.data(),
-                           block.vis.data(), block.weight.data()});
+                           block.vis.data(), block.weight.data(), source.samplesId()});
           outputs.push_back(predicted[b].data());
         }
         gridder.predict(views, model, outputs);
         injectTestFault(mpi.rank(), cycles_done + 1);
         timings.addGridder(Phase::Degrid, gridder, sampleCount(views), 1);
+        addTimings(predict_phases, gridder.lastTimings());
         for (std::size_t b = 0; b < blocks.size(); ++b) {
           for (std::size_t i = 0; i < remaining[b].size(); ++i) remaining[b][i] = blocks[b].vis[i] - predicted[b][i];
           views[b].vis = remaining[b].data();
         }
         gridder.invert(views, image);
         timings.addGridder(Phase::Grid, gridder, sampleCount(views), 1);
+        addTimings(invert_phases, gridder.lastTimings());
       });
       residual.swap(image);
     });
@@ -131,7 +146,8 @@ CleanOutcome runMajorCycles(const MpiContext& mpi, gridding::Gridder& gridder, V
     ++cycles_done;
     if (mpi.isRoot()) {
       for (double& r : residual) r /= sum_weights;
-      spdlog::info("major cycle {} (predict, subtract, grid, reduce) {:.2f} s", control.majorCyclesDone(), watch.lap());
+      spdlog::info("major cycle {} (predict, subtract, grid, reduce) {:.2f} s; predict: {}; grid: {}",
+                   control.majorCyclesDone(), watch.lap(), describe(predict_phases), describe(invert_phases));
     }
     if (hooks.after_major_cycle)
       collectively(mpi, [&] {

@@ -17,11 +17,11 @@ constexpr double kArcsec = 180.0 * 3600.0 / std::numbers::pi;
 constexpr double kDegree = 180.0 / std::numbers::pi;
 }  // namespace
 
-std::vector<gridding::VisibilityView> viewsOf(const std::vector<SpwBlock>& blocks) {
+std::vector<gridding::VisibilityView> viewsOf(const std::vector<SpwBlock>& blocks, std::uint64_t samples_id) {
   std::vector<gridding::VisibilityView> views;
   for (const auto& block : blocks)
     views.push_back({block.rows(), block.freq_hz.size(), block.uvw_m.data(), block.freq_hz.data(), block.vis.data(),
-                     block.weight.data()});
+                     block.weight.data(), samples_id});
   return views;
 }
 
@@ -43,7 +43,7 @@ PlaneImages imagePlane(const MpiContext& mpi, gridding::Gridder& gridder, Visibi
   collectively(mpi, [&] {
     bool described = false;  // streamed chunks share one kernel choice: log it once
     source.forEachChunk([&](std::vector<SpwBlock>& chunk) {
-      auto views = viewsOf(chunk);
+      auto views = viewsOf(chunk, source.samplesId());
       gridder.invert(views, dirty, psf);
       timings.addGridder(Phase::Grid, gridder, sampleCount(views), 2);
       if (!chunk.empty() && !described && label.empty()) {

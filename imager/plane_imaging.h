@@ -4,6 +4,7 @@
 // runs it once over all ranks for mfs; a cube runs it once per channel on a single rank.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <vector>
 
@@ -43,7 +44,7 @@ PlaneImages imagePlane(const MpiContext& mpi, gridding::Gridder& gridder, Visibi
                        const ImagingSettings& settings, const PhaseCentre& centre, int threads, RunTimings& timings,
                        const std::string& label = "", const PlaneCheckpoints* checkpoints = nullptr);
 
-/// Views of blocks for the gridder.
-std::vector<gridding::VisibilityView> viewsOf(const std::vector<SpwBlock>& blocks);
+/// Views of blocks for the gridder; `samples_id` as VisibilitySource::samplesId() (0: none).
+std::vector<gridding::VisibilityView> viewsOf(const std::vector<SpwBlock>& blocks, std::uint64_t samples_id = 0);
 
 }  // namespace ptclean::imager

@@ -1,5 +1,7 @@
 #include "visibility_source.h"
 
+#include <atomic>
+
 #include "log.h"
 #include "mpi_context.h"
 #include "ptclean/gridding/stopwatch.h"
@@ -11,13 +13,19 @@ namespace {
 constexpr double kBytesPerSample = VisibilitySource::kBytesPerSample;
 constexpr double kBytesPerRow = VisibilitySource::kBytesPerRow;
 
+std::uint64_t nextSamplesId() {
+  static std::atomic<std::uint64_t> last{0};
+  return ++last;
+}
+
 }  // namespace
 
 namespace {
 const std::vector<std::unique_ptr<MsReader>> kNoReaders;
 }  // namespace
 
-VisibilitySource::VisibilitySource(std::vector<SpwBlock> blocks) : readers_(kNoReaders), resident_(std::move(blocks)) {
+VisibilitySource::VisibilitySource(std::vector<SpwBlock> blocks)
+    : readers_(kNoReaders), samples_id_(nextSamplesId()), resident_(std::move(blocks)) {
   for (const auto& block : resident_) {
     samples_ += block.vis.size();
     needed_bytes_ += double(block.vis.size()) * kBytesPerSample + double(block.rows()) * kBytesPerRow;
@@ -26,7 +34,7 @@ VisibilitySource::VisibilitySource(std::vector<SpwBlock> blocks) : readers_(kNoR
 
 VisibilitySource::VisibilitySource(const std::vector<std::unique_ptr<MsReader>>& readers,
                                    std::vector<RowShare> shares, PhaseCentre centre, double max_memory_bytes)
-    : readers_(readers), centre_(centre) {
+    : readers_(readers), centre_(centre), samples_id_(nextSamplesId()) {
   std::vector<std::vector<std::size_t>> costs(readers.size());
   for (const auto& share : shares) {
     if (costs[share.ms].empty()) costs[share.ms] = readers[share.ms]->rowCosts();
@@ -92,6 +100,7 @@ DataDigest VisibilitySource::dataDigest(const MpiContext& mpi) {
 
 double VisibilitySource::prepareWeights(const MpiContext& mpi, const ImagingSettings& settings) {
   weighted_ = true;
+  samples_id_ = nextSamplesId();  // new weights: items sorted from the old ones no longer hold
   weighting_ = settings.weighting;
   robust_ = settings.robust;
   taper_ = settings.uvtaper_rad;

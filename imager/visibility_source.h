@@ -27,8 +27,8 @@ struct RowShare {
 class VisibilitySource {
  public:
   /// What a sample costs while it is kept: data and weight, the model's visibilities and the
-  /// residual ones of the major cycle, and the gridder's sorted item during a call.
-  static constexpr double kBytesPerSample = 8 + 4 + 8 + 8 + 40;
+  /// residual ones of the major cycle, and the gridder's sorted item and its origin.
+  static constexpr double kBytesPerSample = 8 + 4 + 8 + 8 + 40 + 8;
   /// Per row: UVW, the MS row number, the phase-rotation shift and the time.
   static constexpr double kBytesPerRow = 24 + 8 + 8 + 8;
   /// Decides between memory and streaming from the share's size; in memory, reads it all now.
@@ -42,6 +42,9 @@ class VisibilitySource {
   std::size_t samples() const { return samples_; }        ///< selected samples (rows x channels)
   double bytesInMemory() const { return needed_bytes_; }  ///< what keeping all of it takes
   std::size_t chunkCount() const { return chunks_.size(); }
+  /// In memory mode, an id that stays the same while the samples' UVW and weights do (the
+  /// gridder keeps its sorted samples across major cycles under it); 0 when streaming.
+  std::uint64_t samplesId() const { return streaming_ ? 0 : samples_id_; }
 
   /// Uniform/briggs weights from this density (already summed over everything it stands for:
   /// a cube's channels with perchanweightdensity = false) instead of this source's own.
@@ -67,6 +70,7 @@ class VisibilitySource {
   std::vector<RowShare> chunks_;  ///< the share, cut into pieces that fit the memory limit
   PhaseCentre centre_;
   bool streaming_ = false;
+  std::uint64_t samples_id_;
   std::size_t samples_ = 0;
   double needed_bytes_ = 0.0;
   std::vector<SpwBlock> resident_;  ///< in memory mode: all of the share

@@ -222,3 +222,56 @@ TEST(Gridder, PsfGriddedAlongsideTheDirtyImageMatchesTheDftOfUnitVisibilities) {
   EXPECT_LE(worst / peak, 1e-6);
   EXPECT_EQ(difference, 0.0) << "gridding the PSF alongside must not change the dirty image";
 }
+
+TEST(Gridder, KeptSamplesGiveTheImagesOfAFreshSortWithNewVisibilities) {
+  // A major cycle: predict, then invert new visibilities, on samples promised unchanged (same
+  // samples_id). The gridder keeps its sorted items; the images must equal a fresh gridder's,
+  // whatever was called before (invert with PSF, predict, invert), and the promise lapses with
+  // another id or another weight array.
+  auto data = makeData(kWideField, 1200, 4000.0, 4000.0, 9);
+  VisibilityView view = data.view();
+  view.samples_id = 42;
+  gridding::Gridder kept(kWideField, {1e-6, true, 2});
+  std::vector<double> dirty(kWideField.nx * kWideField.ny, 0.0), psf(dirty.size(), 0.0);
+  kept.invert({&view, 1}, dirty, psf);
+
+  std::vector<double> model(dirty.size(), 0.0);
+  model[100 * kWideField.nx + 77] = 0.5;
+  model[20 * kWideField.nx + 200] = -0.25;
+  std::vector<std::complex<float>> predicted(data.vis.size()), fresh_predicted(data.vis.size());
+  std::complex<float>* out = predicted.data();
+  kept.predict({&view, 1}, model, {&out, 1});
+  gridding::Gridder fresh(kWideField, {1e-6, true, 2});
+  VisibilityView plain = data.view();
+  std::complex<float>* fresh_out = fresh_predicted.data();
+  fresh.predict({&plain, 1}, model, {&fresh_out, 1});
+  EXPECT_EQ(predicted, fresh_predicted) << "predict reads the same items in the same order";
+
+  std::vector<std::complex<float>> remaining(data.vis.size());
+  for (std::size_t i = 0; i < remaining.size(); ++i) remaining[i] = data.vis[i] - predicted[i];
+  auto residualOf = [&](gridding::Gridder& gridder, VisibilityView v) {
+    v.vis = remaining.data();
+    std::vector<double> image(dirty.size(), 0.0);
+    gridder.invert({&v, 1}, image);
+    return image;
+  };
+  const auto kept_residual = residualOf(kept, view);
+  const auto fresh_residual = residualOf(fresh, plain);
+  double peak = 0.0, worst = 0.0;
+  for (std::size_t p = 0; p < dirty.size(); ++p) {
+    peak = std::max(peak, std::abs(fresh_residual[p]));
+    worst = std::max(worst, std::abs(kept_residual[p] - fresh_residual[p]));
+  }
+  EXPECT_GT(peak, 0.0);
+  EXPECT_LE(worst, 1e-6 * peak) << "kept items with new values (float rounding of the value only)";
+
+  // New weights under a new id: the kept items must not be used.
+  SyntheticData reweighted = data;
+  for (float& w : reweighted.weight) w = w > 0.0f ? 1.0f : 0.0f;
+  VisibilityView other = reweighted.view();
+  other.samples_id = 43;
+  std::vector<double> after(dirty.size(), 0.0), expected(dirty.size(), 0.0);
+  kept.invert({&other, 1}, after);
+  gridding::Gridder(kWideField, {1e-6, true, 2}).invert({&other, 1}, expected);
+  EXPECT_EQ(after, expected);
+}

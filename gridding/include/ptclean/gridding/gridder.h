@@ -15,6 +15,7 @@
 
 #include <complex>
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <span>
 #include <string>
@@ -45,12 +46,16 @@ struct VisibilityView {
   const double* freq_hz = nullptr;               ///< n_chan
   const std::complex<float>* vis = nullptr;      ///< n_rows x n_chan (unused by predict)
   const float* weight = nullptr;                 ///< n_rows x n_chan; 0 means "skip"
+  /// Non-zero: a promise that views given this id again (with the same sizes and pointers) hold
+  /// the same UVW, frequencies and weights; only `vis` may change. The gridder then keeps its
+  /// sorted samples from call to call (major cycles) instead of sorting them again. 0: no promise.
+  std::uint64_t samples_id = 0;
 };
 
 /// Seconds spent in each phase of the last call (for logs and --timings).
 struct GridderTimings {
   double plan = 0.0;     ///< kernel choice, image-plane tables
-  double sort = 0.0;     ///< visibilities to items, bucketed by tile and w-plane
+  double sort = 0.0;     ///< visibilities to items, bucketed by tile and w-plane (or kept items' new values)
   double grid = 0.0;     ///< spreading onto (or reading from) the w-planes
   double fft = 0.0;
   double image = 0.0;    ///< phase screens, corrections, accumulation
