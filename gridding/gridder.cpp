@@ -209,7 +209,7 @@ struct Gridder::Impl {
   }
 
   /// Sorts the samples into items, unless the last sort was of the same samples for the same
-  /// layout; then an invert only takes the new visibilities. Returns whether items were kept.
+  /// layout; then an invert only takes the new visibilities.
   void prepareItems(std::span<const VisibilityView> views, const SamplesKey& key, const GridLayout& layout,
                     const ImageGeometry& g, bool with_values) {
     const bool keep = !key.views.empty() && key == items_key && sameLayout(layout, items_layout);
