@@ -11,14 +11,10 @@
 #include <vector>
 
 namespace ptclean::gridding {
-namespace {
-
-std::mutex& plannerMutex() {
-  static std::mutex mutex;  // FFTW's planner is not thread-safe
+std::mutex& fftwPlannerMutex() {
+  static std::mutex mutex;
   return mutex;
 }
-
-}  // namespace
 
 template <typename T>
 void FftGrid<T>::Free::operator()(std::complex<T>* p) const {
@@ -104,7 +100,7 @@ template <typename T>
 typename Fftw<T>::Plan cachedPlan(int n, int howmany, int stride, int dist, bool forward, typename Fftw<T>::Complex* p) {
   using Key = std::tuple<int, int, int, int, bool>;
   static PlanCache<T> plans;
-  std::lock_guard lock(plannerMutex());
+  std::lock_guard lock(fftwPlannerMutex());
   Key key{n, howmany, stride, dist, forward};
   auto found = plans.find(key);
   if (found != plans.end()) return found->second;

@@ -7,8 +7,12 @@
 #include <complex>
 #include <cstddef>
 #include <memory>
+#include <mutex>
 
 namespace ptclean::gridding {
+
+/// FFTW's planner is not thread-safe: every plan is made under this lock.
+std::mutex& fftwPlannerMutex();
 
 /// A 2D grid of complex<T>, rows of nx, aligned (for FFTW and SIMD) and on huge pages.
 template <typename T>

@@ -9,6 +9,7 @@
 #include <type_traits>
 
 #include "fft.h"
+#include "fourier_resampler.h"
 #include "ptclean/gridding/stopwatch.h"
 #include "image_plane.h"
 #include "kernel_choice.h"
@@ -34,7 +35,9 @@ void GridderSettings::validate() const {
 std::string KernelChoice::describe() const {
   std::ostringstream out;
   out << "kernel support " << support << ", oversampling " << oversampling << " (grid " << grid_nx
-      << "x" << grid_ny << "), beta/W " << beta / support << ", " << w_planes << " w-plane"
+      << "x" << grid_ny;
+  if (grid_nx < period_nx) out << ": small inversion of " << period_nx << "x" << period_ny;
+  out << "), beta/W " << beta / support << ", " << w_planes << " w-plane"
       << (w_planes == 1 ? "" : "s") << ", " << (double_precision ? "double" : "float")
       << ", estimated error " << estimated_error;
   return out.str();
@@ -58,7 +61,8 @@ SamplesKey samplesKey(std::span<const VisibilityView> views) {
 }
 
 bool sameLayout(const GridLayout& a, const GridLayout& b) {
-  return a.support == b.support && a.grid_nx == b.grid_nx && a.grid_ny == b.grid_ny && a.tiles_x == b.tiles_x &&
+  return a.support == b.support && a.grid_nx == b.grid_nx && a.grid_ny == b.grid_ny &&
+         a.period_nx == b.period_nx && a.period_ny == b.period_ny && a.tiles_x == b.tiles_x &&
          a.tiles_y == b.tiles_y && a.w_planes == b.w_planes && a.plane_buckets == b.plane_buckets &&
          a.w_first == b.w_first && a.w_step == b.w_step && a.n_shift == b.n_shift && a.w_correction == b.w_correction;
 }
@@ -75,6 +79,11 @@ struct Gridder::Impl {
   FftGrid<double> grid_d[2];
   BucketedItems items;
   std::unique_ptr<ImagePlane> image_plane;
+  // Small inversion: image_plane covers the coarse period; the fine image's corrections, the
+  // interpolation between them, and the coarse images.
+  std::unique_ptr<ImagePlane> fine_plane;
+  std::unique_ptr<FourierResampler> resampler;
+  std::vector<double> coarse[2], fine_values;
   GridLayout cached_layout;
   bool cached_double = false;
   KernelPolynomial poly;
@@ -97,12 +106,21 @@ struct Gridder::Impl {
     shape.w_range = extent.w_max - extent.w_min;
     shape.n_half_range = ImagePlane::nMinusOneHalfRange(geometry);
     shape.threads = threads;
+    if (settings.small_inversion) {
+      shape.u_reach = 2.0 * extent.u_max * geometry.cell_x_rad;
+      shape.v_reach = 2.0 * extent.v_max * geometry.cell_y_rad;
+      shape.w_abs_max = extent.w_max;
+      shape.cell_x_rad = geometry.cell_x_rad;
+      shape.cell_y_rad = geometry.cell_y_rad;
+    }
     Plan plan = choosePlan(shape, settings.accuracy);
 
     GridLayout layout;
     layout.support = plan.candidate.kernel.support;
     layout.grid_nx = plan.grid_nx;
     layout.grid_ny = plan.grid_ny;
+    layout.period_nx = plan.period_nx;
+    layout.period_ny = plan.period_ny;
     layout.tiles_x = (plan.grid_nx + GridLayout::kTile - 1) / GridLayout::kTile;
     layout.tiles_y = (plan.grid_ny + GridLayout::kTile - 1) / GridLayout::kTile;
     layout.w_correction = settings.w_correction;
@@ -115,6 +133,8 @@ struct Gridder::Impl {
     }
     const bool same_grid = layout.grid_nx == cached_layout.grid_nx &&
                            layout.grid_ny == cached_layout.grid_ny &&
+                           layout.period_nx == cached_layout.period_nx &&
+                           layout.period_ny == cached_layout.period_ny &&
                            kernel.support == plan.candidate.kernel.support &&
                            kernel.beta == plan.candidate.kernel.beta;
     const bool same_planes = same_grid && layout.w_first == cached_layout.w_first &&
@@ -125,8 +145,7 @@ struct Gridder::Impl {
       poly = plan.candidate.poly;
     }
     use_double = plan.double_precision;
-    if (!same_planes || !image_plane || use_double != cached_double)
-      image_plane = std::make_unique<ImagePlane>(geometry, layout, kernel, use_double, threads);
+    if (!same_planes || !image_plane || use_double != cached_double) makePlanes(layout, use_double);
     cached_double = use_double;
     cached_layout = layout;
 
@@ -136,12 +155,45 @@ struct Gridder::Impl {
     choice.poly_degree = poly.degree;
     choice.grid_nx = layout.grid_nx;
     choice.grid_ny = layout.grid_ny;
+    choice.period_nx = layout.period_nx;
+    choice.period_ny = layout.period_ny;
     choice.w_planes = layout.w_planes;
     choice.w_min = extent.w_min;
     choice.w_step = layout.w_step;
     choice.double_precision = use_double;
     choice.estimated_error = plan.candidate.error;  // worst case per dimension; the DFT tests measure the rest
     return layout;
+  }
+
+  void makePlanes(const GridLayout& layout, bool use_double) {
+    const int threads = settings.threads;
+    const bool small = layout.grid_nx < layout.period_nx;
+    image_plane.reset();
+    fine_plane.reset();
+    resampler.reset();
+    if (!small) {
+      image_plane = std::make_unique<ImagePlane>(geometry, layout, kernel, use_double, threads);
+      return;
+    }
+    ImageGeometry coarse_geometry{layout.grid_nx, layout.grid_ny,
+                                  geometry.cell_x_rad * double(layout.period_nx) / double(layout.grid_nx),
+                                  geometry.cell_y_rad * double(layout.period_ny) / double(layout.grid_ny)};
+    PlaneRole coarse_role;
+    coarse_role.corrections = false;
+    coarse_role.exact_l = (double(geometry.nx / 2) + 1.0) * geometry.cell_x_rad;
+    coarse_role.exact_m = (double(geometry.ny / 2) + 1.0) * geometry.cell_y_rad;
+    coarse_role.half_period_l = 0.5 * double(layout.period_nx) * geometry.cell_x_rad;
+    coarse_role.half_period_m = 0.5 * double(layout.period_ny) * geometry.cell_y_rad;
+    image_plane = std::make_unique<ImagePlane>(coarse_geometry, layout, kernel, use_double, threads, coarse_role);
+    GridLayout fine_layout = layout;  // the corrections see the period's cells
+    fine_layout.grid_nx = layout.period_nx;
+    fine_layout.grid_ny = layout.period_ny;
+    PlaneRole fine_role;
+    fine_role.screens = false;
+    fine_plane = std::make_unique<ImagePlane>(geometry, fine_layout, kernel, use_double, threads, fine_role);
+    resampler = std::make_unique<FourierResampler>(
+        ResampleShape{layout.grid_nx, layout.grid_ny, layout.period_nx, layout.period_ny, geometry.nx, geometry.ny},
+        threads);
   }
 
   template <typename T>
@@ -173,6 +225,16 @@ struct Gridder::Impl {
     const FftSupport support = supportFor(layout);
     image_plane->restartPlanes(threads);
     for (int g = 0; g < G; ++g) grid[g]->zero(threads);
+    // With small inversion the planes add up on the coarse period, interpolated at the end.
+    std::span<double> targets[G];
+    for (int g = 0; g < G; ++g) {
+      if (resampler) {
+        coarse[g].assign(layout.grid_nx * layout.grid_ny, 0.0);
+        targets[g] = coarse[g];
+      } else {
+        targets[g] = images[g];
+      }
+    }
     Stopwatch watch;
     for (std::size_t plane = 0; plane < layout.w_planes; ++plane) {
       if (plane > 0)
@@ -183,9 +245,17 @@ struct Gridder::Impl {
       timings.grid += watch.lap();
       for (int g = 0; g < G; ++g) prunedFft2d(*grid[g], support, true, threads);
       timings.fft += watch.lap();
-      image_plane->accumulate<T>({grid, std::size_t(G)}, {images, std::size_t(G)}, threads);
+      image_plane->accumulate<T>({grid, std::size_t(G)}, {targets, std::size_t(G)}, threads);
     }
     timings.image += watch.lap();
+    if (!resampler) return;
+    fine_values.resize(geometry.nx * geometry.ny);
+    for (int g = 0; g < G; ++g) {
+      resampler->upsample(coarse[g], fine_values);
+      timings.fft += watch.lap();
+      fine_plane->addCorrected(fine_values, images[g], threads);
+      timings.image += watch.lap();
+    }
   }
 
   template <int W, typename T>
@@ -193,13 +263,22 @@ struct Gridder::Impl {
                    std::vector<std::complex<double>>& sums) {
     const int threads = settings.threads;
     FftGrid<T>& grid = gridFor<T>(0, layout);
+    Stopwatch watch;
     std::vector<double> corrected(image.begin(), image.end());
-    image_plane->applyCorrection(corrected, threads);
+    if (resampler) {
+      fine_plane->applyCorrection(corrected, threads);
+      timings.image += watch.lap();
+      coarse[0].resize(layout.grid_nx * layout.grid_ny);
+      resampler->downsample(corrected, coarse[0]);
+      timings.fft += watch.lap();
+    } else {
+      image_plane->applyCorrection(corrected, threads);
+    }
+    const std::span<const double> source = resampler ? std::span<const double>(coarse[0]) : corrected;
     const FftSupport support = supportFor(layout);
     image_plane->restartPlanes(threads);
-    Stopwatch watch;
     for (std::size_t plane = 0; plane < layout.w_planes; ++plane) {
-      image_plane->scatter(corrected, grid, threads);
+      image_plane->scatter(source, grid, threads);
       timings.image += watch.lap();
       prunedFft2d(grid, support, false, threads);
       timings.fft += watch.lap();

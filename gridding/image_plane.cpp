@@ -6,9 +6,11 @@
 namespace ptclean::gridding {
 namespace {
 
-double nMinusOne(const ImageGeometry& g, double x, double y, bool& on_sky) {
-  const double l = -(x - double(g.nx / 2)) * g.cell_x_rad;
-  const double m = (y - double(g.ny / 2)) * g.cell_y_rad;
+double nMinusOne(const ImageGeometry& g, double x, double y, bool& on_sky, const PlaneRole& role = {}) {
+  double l = -(x - double(g.nx / 2)) * g.cell_x_rad;
+  double m = (y - double(g.ny / 2)) * g.cell_y_rad;
+  if (std::abs(l) > role.exact_l) l = std::copysign(levelledCoordinate(std::abs(l), role.exact_l, role.half_period_l), l);
+  if (std::abs(m) > role.exact_m) m = std::copysign(levelledCoordinate(std::abs(m), role.exact_m, role.half_period_m), m);
   const double r2 = l * l + m * m;
   on_sky = r2 < 1.0;
   // sqrt(1 - r2) - 1 written without cancellation for small r2
@@ -20,7 +22,25 @@ inline double checkerSign(long dx, long dy) { return ((dx + dy) & 1) ? -1.0 : 1.
 
 inline std::size_t wrapIndex(long d, std::size_t n) { return std::size_t((d % long(n) + long(n)) % long(n)); }
 
+constexpr double kTransitionShare = 0.9;   // of the way from `exact` to the period's edge
+constexpr double kStepWidths = 8.0;        // erfc step widths in that transition: 0.5 erfc(4) ~ 1e-8
+constexpr double kSpectralDecay = 4.3;     // e^{-4.3^2} ~ 1e-8: where the step's spectrum ends
+
 }  // namespace
+
+double levelledCoordinate(double t, double exact, double half_period) {
+  if (t <= exact) return t;
+  const double span = kTransitionShare * (half_period - exact);
+  const double width = span / kStepWidths, centre = exact + 0.5 * span;
+  // The integral of the slope 0.5 erfc((t - centre) / width) from `exact`.
+  auto antiderivative = [](double z) { return z * std::erfc(z) - std::exp(-z * z) / std::sqrt(std::numbers::pi); };
+  return exact + 0.5 * width * (antiderivative((t - centre) / width) - antiderivative((exact - centre) / width));
+}
+
+double transitionCells(double exact, double half_period) {
+  const double width = kTransitionShare * (half_period - exact) / kStepWidths;
+  return kSpectralDecay / (std::numbers::pi * width) * (2.0 * half_period);
+}
 
 double ImagePlane::nMinusOneHalfRange(const ImageGeometry& g) {
   double lowest = 0.0;
@@ -33,8 +53,10 @@ double ImagePlane::nMinusOneHalfRange(const ImageGeometry& g) {
 double ImagePlane::nMinusOneShift(const ImageGeometry& g) { return -nMinusOneHalfRange(g); }
 
 ImagePlane::ImagePlane(const ImageGeometry& geometry, const GridLayout& layout,
-                       const EsKernel& kernel, bool double_phases, int threads)
-    : geometry_(geometry), layout_(layout), double_phases_(double_phases) {
+                       const EsKernel& kernel, bool double_phases, int threads, const PlaneRole& role)
+    : geometry_(geometry), layout_(layout), double_phases_(double_phases),
+      screens_(layout.w_correction && role.screens) {
+  const bool w_corrections = layout.w_correction && role.corrections;
   const std::size_t nx = geometry.nx, ny = geometry.ny;
   std::vector<double> correction_x(nx), correction_y(ny);
   for (std::size_t x = 0; x < nx; ++x)
@@ -47,7 +69,7 @@ ImagePlane::ImagePlane(const ImageGeometry& geometry, const GridLayout& layout,
   // 1/W) and interpolate, rather than integrate per pixel.
   std::vector<double> w_table;
   double w_table_step = 0.0;
-  if (layout.w_correction) {
+  if (screens_) {
     if (double_phases) {
       screen_d_.phase.resize(nx * ny);
       screen_d_.step.resize(nx * ny);
@@ -55,6 +77,8 @@ ImagePlane::ImagePlane(const ImageGeometry& geometry, const GridLayout& layout,
       screen_f_.phase.resize(nx * ny);
       screen_f_.step.resize(nx * ny);
     }
+  }
+  if (w_corrections) {
     const std::size_t samples = 4096;
     double widest = 0.0;
     for (double x : {0.0, double(nx - 1)})
@@ -80,12 +104,13 @@ ImagePlane::ImagePlane(const ImageGeometry& geometry, const GridLayout& layout,
     for (std::size_t x = 0; x < nx; ++x) {
       const std::size_t p = std::size_t(y) * nx + x;
       bool on_sky;
-      double n1 = nMinusOne(geometry, double(x), double(y), on_sky);
+      double n1 = nMinusOne(geometry, double(x), double(y), on_sky, role);
       n_offset_[p] = on_sky ? n1 - layout.n_shift : 0.0;
-      double correction = correction_x[x] * correction_y[std::size_t(y)];
-      if (layout.w_correction) correction *= correctionW(layout.w_step * n_offset_[p]);
+      double correction = 1.0;
+      if (role.corrections) correction = correction_x[x] * correction_y[std::size_t(y)];
+      if (w_corrections) correction *= correctionW(layout.w_step * n_offset_[p]);
       inverse_correction_[p] = on_sky ? 1.0 / correction : 0.0;
-      if (layout.w_correction) {
+      if (screens_) {
         const std::complex<double> step = std::polar(1.0, -2.0 * std::numbers::pi * layout.w_step * n_offset_[p]);
         if (double_phases) screen_d_.step[p] = step; else screen_f_.step[p] = std::complex<float>(step);
       }
@@ -94,7 +119,7 @@ ImagePlane::ImagePlane(const ImageGeometry& geometry, const GridLayout& layout,
 }
 
 void ImagePlane::restartPlanes(int threads) {
-  if (!layout_.w_correction) return;
+  if (!screens_) return;
   const std::ptrdiff_t n = std::ptrdiff_t(n_offset_.size());
 #pragma omp parallel for num_threads(threads) schedule(static)
   for (std::ptrdiff_t p = 0; p < n; ++p) {
@@ -108,7 +133,7 @@ void ImagePlane::accumulate(std::span<FftGrid<T>* const> grids, std::span<const 
                             int threads) {
   const std::size_t nx = geometry_.nx, ny = geometry_.ny;
   const std::ptrdiff_t rows = std::ptrdiff_t(ny);
-  const bool w = layout_.w_correction;
+  const bool w = screens_;
   auto& phases = screen<T>();
 #pragma omp parallel for num_threads(threads) schedule(static)
   for (std::ptrdiff_t y = 0; y < rows; ++y) {
@@ -135,7 +160,7 @@ void ImagePlane::scatter(std::span<const double> corrected, FftGrid<T>& grid, in
   const std::size_t nx = geometry_.nx, ny = geometry_.ny;
   std::complex<T>* data = grid.data();
   const std::ptrdiff_t rows = std::ptrdiff_t(ny);
-  const bool w = layout_.w_correction;
+  const bool w = screens_;
   auto& phases = screen<T>();
 #pragma omp parallel for num_threads(threads) schedule(static)
   for (std::ptrdiff_t y = 0; y < rows; ++y) {
@@ -159,6 +184,12 @@ void ImagePlane::applyCorrection(std::span<double> image, int threads) const {
   const std::ptrdiff_t n = std::ptrdiff_t(image.size());
 #pragma omp parallel for num_threads(threads) schedule(static)
   for (std::ptrdiff_t p = 0; p < n; ++p) image[p] *= inverse_correction_[p];
+}
+
+void ImagePlane::addCorrected(std::span<const double> values, std::span<double> image, int threads) const {
+  const std::ptrdiff_t n = std::ptrdiff_t(image.size());
+#pragma omp parallel for num_threads(threads) schedule(static)
+  for (std::ptrdiff_t p = 0; p < n; ++p) image[p] += values[p] * inverse_correction_[p];
 }
 
 template void ImagePlane::accumulate<float>(std::span<FftGrid<float>* const>, std::span<const std::span<double>>, int);

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <complex>
+#include <limits>
 #include <type_traits>
 #include <vector>
 
@@ -13,11 +14,33 @@
 
 namespace ptclean::gridding {
 
+/// What an ImagePlane holds. The defaults serve an image cut from the grid's FFT. Small
+/// inversion uses two: one over the coarse samples of the whole period (screens only), one over
+/// the fine image (corrections only).
+struct PlaneRole {
+  bool corrections = true;  ///< divide by the kernel's transforms along x, y (and w)
+  bool screens = true;      ///< keep w-plane phase screens (with w-correction)
+  /// |l| and |m| (radians) up to which n - 1 is exact; beyond, the coordinates entering it level
+  /// off smoothly before the period's edge at half_period_l, half_period_m, so that the screens
+  /// are periodic and band-limited over the period (what the coarse samples must hold).
+  double exact_l = std::numeric_limits<double>::infinity();
+  double exact_m = std::numeric_limits<double>::infinity();
+  double half_period_l = 0.0, half_period_m = 0.0;
+};
+
+/// The smooth levelling-off of a coordinate beyond `exact` (identity below it), over 0.9 of the
+/// way to `half_period`: its slope falls from 1 to 0 as an erfc step of width 1/8 of that way,
+/// so that a screen through it has no spectral content beyond ~transitionCells.
+double levelledCoordinate(double t, double exact, double half_period);
+
+/// Cells of the period, either side, by which a screen's spectrum widens in that levelling off.
+double transitionCells(double exact, double half_period);
+
 class ImagePlane {
  public:
   /// `double_phases`: keep the phase screens in double (for double-precision grids).
   ImagePlane(const ImageGeometry& geometry, const GridLayout& layout, const EsKernel& kernel,
-             bool double_phases, int threads);
+             bool double_phases, int threads, const PlaneRole& role = {});
 
   /// Planes are visited in order 0, 1, 2, ...: the phase screen advances by one plane per call.
   void restartPlanes(int threads);
@@ -38,6 +61,8 @@ class ImagePlane {
 
   /// image /= kernel corrections (the first step of predict); 0 off the sky.
   void applyCorrection(std::span<double> image, int threads) const;
+  /// image += values / kernel corrections.
+  void addCorrected(std::span<const double> values, std::span<double> image, int threads) const;
 
   static double nMinusOneShift(const ImageGeometry& geometry);
   static double nMinusOneHalfRange(const ImageGeometry& geometry);
@@ -61,6 +86,7 @@ class ImagePlane {
     if constexpr (std::is_same_v<T, float>) return screen_f_; else return screen_d_;
   }
   bool double_phases_ = false;
+  bool screens_ = false;
 };
 
 }  // namespace ptclean::gridding

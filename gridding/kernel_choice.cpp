@@ -1,5 +1,7 @@
 #include "kernel_choice.h"
 
+#include "image_plane.h"
+
 #include <cmath>
 #include <limits>
 #include <map>
@@ -72,6 +74,24 @@ std::size_t goodFftSize(std::size_t n) {
   }
 }
 
+std::size_t smallGridSize(std::size_t period, std::size_t image, double reach, int support, double w_abs_max,
+                          double cell_rad, bool w_correction) {
+  if (!(reach > 0.0)) return period;
+  const double half_period = 0.5 * double(period) * cell_rad;
+  const double exact = (double(image / 2) + 1.0) * cell_rad;
+  if (exact >= half_period || 1.5 * half_period >= 1.0) return period;  // no room to level off; or near the horizon
+  double half = reach * 0.5 * double(period) + 0.5 * support + 2.0;
+  if (w_correction) {
+    // A screen's local frequency is w |grad n|, largest where the levelled coordinates peak
+    // (both at once: a corner); and its levelling off widens its spectrum.
+    const double r = std::sqrt(2.0) * levelledCoordinate(half_period, exact, half_period);
+    const double slope = r / std::sqrt(1.0 - r * r);
+    half += 1.5 * w_abs_max * slope * 2.0 * half_period + transitionCells(exact, half_period);
+  }
+  const std::size_t size = goodFftSize(std::size_t(std::ceil(2.0 * half)));
+  return size < period ? size : period;
+}
+
 Plan choosePlan(const WorkloadShape& shape, double accuracy) {
   // The error budget is shared by u, v and (with w-correction) w; the kernel is also evaluated
   // by polynomial, and the grid holds float or double.
@@ -95,8 +115,15 @@ Plan choosePlan(const WorkloadShape& shape, double accuracy) {
     Plan plan;
     plan.candidate = candidate;
     plan.double_precision = use_double;
-    plan.grid_nx = goodFftSize(std::max<std::size_t>(std::ceil(sigma * shape.nx), 2 * W + 2));
-    plan.grid_ny = goodFftSize(std::max<std::size_t>(std::ceil(sigma * shape.ny), 2 * W + 2));
+    plan.period_nx = plan.grid_nx = goodFftSize(std::max<std::size_t>(std::ceil(sigma * shape.nx), 2 * W + 2));
+    plan.period_ny = plan.grid_ny = goodFftSize(std::max<std::size_t>(std::ceil(sigma * shape.ny), 2 * W + 2));
+    const std::size_t small_nx = smallGridSize(plan.period_nx, shape.nx, shape.u_reach, W, shape.w_abs_max,
+                                               shape.cell_x_rad, shape.w_correction);
+    const std::size_t small_ny = smallGridSize(plan.period_ny, shape.ny, shape.v_reach, W, shape.w_abs_max,
+                                               shape.cell_y_rad, shape.w_correction);
+    // Worth it only where both axes shrink clearly: the interpolation costs about one FFT of the period.
+    const bool small = small_nx * 5 <= plan.period_nx * 4 && small_ny * 5 <= plan.period_ny * 4;
+    if (small) plan.grid_nx = small_nx, plan.grid_ny = small_ny;
     double taps = double(W) * W;
     if (shape.w_correction) {
       // Planes are spaced so that the w-kernel's transform is sampled like the u and v ones:
@@ -107,10 +134,17 @@ Plan choosePlan(const WorkloadShape& shape, double accuracy) {
       taps *= W;
     }
     double grid_points = double(plan.grid_nx) * plan.grid_ny;
-    double fft = grid_points * std::log2(grid_points) * 1.2 + grid_points * 3.0 +
-                 double(shape.nx) * shape.ny * 4.0;
+    // Per plane: the FFT, zeroing, and the screen over the samples kept (the image, or with small
+    // inversion the whole coarse period, which is then interpolated once).
+    const double kept = small ? grid_points : double(shape.nx) * shape.ny;
+    double fft = grid_points * std::log2(grid_points) * 1.2 + grid_points * 3.0 + kept * 4.0;
+    double once = 0.0;
+    if (small) {
+      const double period_points = double(plan.period_nx) * plan.period_ny;
+      once = 0.6 * period_points * std::log2(period_points) * 1.2 + double(shape.nx) * shape.ny * 4.0;
+    }
     double precision_factor = use_double ? 1.6 : 1.0;
-    plan.cost = precision_factor * (plan.w_planes * fft + double(shape.visibilities) * (taps + 30.0));
+    plan.cost = precision_factor * (plan.w_planes * fft + double(shape.visibilities) * (taps + 30.0)) + once;
     if (plan.cost < best.cost) best = plan;
   }
   if (!std::isfinite(best.cost))

@@ -34,22 +34,29 @@ bool usable(float weight) { return weight != 0.0f && std::isfinite(weight); }
 
 DataExtent measureData(std::span<const VisibilityView> views, int threads) {
   DataExtent extent;
-  double w_min = std::numeric_limits<double>::infinity(), w_max = 0.0;
+  double w_min = std::numeric_limits<double>::infinity(), w_max = 0.0, u_max = 0.0, v_max = 0.0;
   std::size_t count = 0;
   for (const auto& view : views) {
     const std::ptrdiff_t rows = std::ptrdiff_t(view.n_rows);
-#pragma omp parallel for num_threads(threads) reduction(min : w_min) reduction(max : w_max) reduction(+ : count)
+#pragma omp parallel for num_threads(threads) reduction(min : w_min) reduction(max : w_max, u_max, v_max) \
+    reduction(+ : count)
     for (std::ptrdiff_t r = 0; r < rows; ++r) {
+      const double u_m = std::abs(view.uvw_m[3 * r]), v_m = std::abs(view.uvw_m[3 * r + 1]);
       const double w_m = std::abs(view.uvw_m[3 * r + 2]);
       for (std::size_t c = 0; c < view.n_chan; ++c) {
         if (!usable(view.weight[r * view.n_chan + c])) continue;
-        double w = w_m * view.freq_hz[c] / kSpeedOfLight;
+        const double k = view.freq_hz[c] / kSpeedOfLight;
+        const double w = w_m * k;
         w_min = std::min(w_min, w);
         w_max = std::max(w_max, w);
+        u_max = std::max(u_max, u_m * k);
+        v_max = std::max(v_max, v_m * k);
         ++count;
       }
     }
   }
+  extent.u_max = u_max;
+  extent.v_max = v_max;
   extent.visibilities = count;
   extent.w_min = count ? w_min : 0.0;
   extent.w_max = count ? w_max : 0.0;
@@ -61,8 +68,9 @@ void bucketItems(std::span<const VisibilityView> views, const GridLayout& layout
   const std::vector<RowRef> rows = allRows(views);
   const std::size_t n_buckets = layout.buckets();
   const int W = layout.support;
-  const double scale_u = -double(layout.grid_nx) * geometry.cell_x_rad;  // l = -x cell: u' = -u
-  const double scale_v = double(layout.grid_ny) * geometry.cell_y_rad;
+  // Grid cells are 1 / period wide, whatever part of the period the grid spans.
+  const double scale_u = -double(layout.period_nx) * geometry.cell_x_rad;  // l = -x cell: u' = -u
+  const double scale_v = double(layout.period_ny) * geometry.cell_y_rad;
   const double half_u = 0.5 * double(layout.grid_nx), half_v = 0.5 * double(layout.grid_ny);
 
   // Everything about one visibility that the two passes below need, computed identically in both.

@@ -43,6 +43,7 @@ struct ItemOrigin {
 struct GridLayout {
   int support = 0;
   std::size_t grid_nx = 0, grid_ny = 0;
+  std::size_t period_nx = 0, period_ny = 0;  ///< the FFT period in image pixels (> grid with small inversion)
   std::size_t tiles_x = 0, tiles_y = 0;
   std::size_t w_planes = 1;
   /// Buckets split by first w-plane only when planes are many more than the kernel support;
@@ -70,9 +71,10 @@ inline int firstTap(double coordinate, int support, double& t) {
 struct DataExtent {
   std::size_t visibilities = 0;
   double w_min = 0.0, w_max = 0.0;  ///< of |w| in wavelengths (with w-correction)
+  double u_max = 0.0, v_max = 0.0;  ///< of |u| and |v| in wavelengths
 };
 
-/// Counts the visibilities with weight != 0 and the range of |w|.
+/// Counts the visibilities with weight != 0 and the range of |u|, |v| and |w|.
 DataExtent measureData(std::span<const VisibilityView> views, int threads);
 
 struct BucketedItems {

@@ -164,7 +164,7 @@ int runCubeImaging(const MpiContext& mpi, const ImagingSettings& settings, const
 
   collectively(mpi, [&] {
     gridding::Gridder gridder({settings.nx, settings.ny, settings.cell_x_rad, settings.cell_y_rad},
-                              {settings.gridder_accuracy, settings.w_correction, threads});
+                              {settings.gridder_accuracy, settings.w_correction, threads, settings.small_inversion});
     for (const auto& [chunk_first, chunk_end] : chunks) {
       timer.lap();
       ChunkData chunk = readChunk(chunk_first, chunk_end);

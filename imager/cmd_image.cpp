@@ -234,7 +234,7 @@ int runImageCommand(const MpiContext& mpi, const std::string& config_file,
   spdlog::info("read {} Stokes I samples in {:.2f} s", source->samples(), read_seconds);
 
   const gridding::ImageGeometry geometry{settings.nx, settings.ny, settings.cell_x_rad, settings.cell_y_rad};
-  gridding::Gridder gridder(geometry, {settings.gridder_accuracy, settings.w_correction, threads});
+  gridding::Gridder gridder(geometry, {settings.gridder_accuracy, settings.w_correction, threads, settings.small_inversion});
   if (settings.deconvolver == "mtmfs") {
     const double reffreq = settings.reffreq_hz > 0 ? settings.reffreq_hz : 0.5 * (summary.min_freq_hz + summary.max_freq_hz);
     MultiTermResult terms = imageMultiTerm(mpi, gridder, *source, settings, centre, threads, timings, reffreq);

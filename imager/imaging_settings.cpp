@@ -25,6 +25,7 @@ const std::vector<KeySpec>& imageKeys() {
       {"specmode", KeyType::String, "'mfs'", "'mfs' (continuum) or 'cube' (one plane per output channel)"},
       {"gridder", KeyType::String, "'standard'", "'standard' (no w-term) or 'wproject'/'widefield'/'wstack' (w-stacking)"},
       {"gridder_accuracy", KeyType::Double, "1e-4", "relative accuracy of the image against a DFT; picks kernel and precision"},
+      {"small_inversion", KeyType::Bool, "true", "grid on a grid sized for the data's reach, then interpolate the image (exact)"},
       {"weighting", KeyType::String, "'natural'", "natural, uniform or briggs"},
       {"robust", KeyType::Double, "0.5", "Briggs robustness, -2 (uniform) to 2 (natural)"},
       {"uvtaper", KeyType::StringList, "[]", "Gaussian taper as image-plane FWHM: ['10arcsec'] or [bmaj, bmin, bpa]"},
@@ -87,6 +88,7 @@ ImagingSettings imagingSettingsFrom(const Config& config) {
     throw ConfigError("key 'gridder': '" + gridder + "' must be standard, wproject, widefield or wstack");
   }
   s.gridder_accuracy = config.real("gridder_accuracy");
+  s.small_inversion = config.boolean("small_inversion");
   if (!(s.gridder_accuracy >= 1e-8 && s.gridder_accuracy < 0.1))
     throw ConfigError("key 'gridder_accuracy' must be in [1e-8, 0.1), got " + config.rawToml("gridder_accuracy"));
 

@@ -42,6 +42,7 @@ struct ImagingSettings {
   std::string specmode = "mfs";
   bool w_correction = false;  ///< gridder 'standard' = false; 'wproject', 'widefield', 'wstack' = true
   double gridder_accuracy = 1e-4;
+  bool small_inversion = true;
   Weighting weighting = Weighting::Natural;
   double robust = 0.5;
   std::vector<double> uvtaper_rad;  ///< [] or [bmaj] or [bmaj, bmin, bpa(rad)] image-plane FWHM

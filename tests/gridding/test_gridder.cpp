@@ -65,8 +65,9 @@ SyntheticData makeData(const ImageGeometry& g, std::size_t rows, double max_uv_l
 }
 
 double maxErrorAgainstDft(const SyntheticData& data, const ImageGeometry& g, double accuracy,
-                          bool with_w, int threads, std::vector<double>* image_out = nullptr) {
-  gridding::Gridder gridder(g, {accuracy, with_w, threads});
+                          bool with_w, int threads, std::vector<double>* image_out = nullptr,
+                          bool small_inversion = true, gridding::KernelChoice* choice = nullptr) {
+  gridding::Gridder gridder(g, {accuracy, with_w, threads, small_inversion});
   std::vector<double> image(g.nx * g.ny, 0.0);
   VisibilityView view = data.view();
   gridder.invert({&view, 1}, image);
@@ -80,10 +81,52 @@ double maxErrorAgainstDft(const SyntheticData& data, const ImageGeometry& g, dou
   for (std::size_t i = 0; i < pixels.size(); ++i)
     worst = std::max(worst, std::abs(image[pixels[i].y * g.nx + pixels[i].x] - exact[i]));
   if (image_out) *image_out = image;
+  if (choice) *choice = gridder.lastChoice();
   return worst / peak;
 }
 
 const ImageGeometry kWideField{256, 192, 20 * kArcsec, 24 * kArcsec};
+/// 4.3 degrees at 30": the baselines reach a third of the pixels' Nyquist frequency, and |w| turns
+/// the phase by a cycle at the edges: small inversion grids on a grid sized for the data.
+const ImageGeometry kCompactArrayField{512, 480, 30 * kArcsec, 28 * kArcsec};
+
+/// Predict against the DFT, and <invert(V), M> == Re sum_k w_k conj(predict(M)_k) V_k.
+void expectPredictMatchesDftAndAdjoint(const ImageGeometry& g, const SyntheticData& data, double accuracy) {
+  VisibilityView view = data.view();
+  std::vector<double> model(g.nx * g.ny, 0.0);
+  std::mt19937 rng(11);
+  std::uniform_int_distribution<std::size_t> pick(0, model.size() - 1);
+  for (int i = 0; i < 25; ++i) model[pick(rng)] += 0.1 + 0.05 * i;
+  gridding::Gridder gridder(g, {accuracy, true, 2});
+  std::vector<std::complex<float>> predicted(data.vis.size());
+  std::complex<float>* out = predicted.data();
+  gridder.predict({&view, 1}, model, {&out, 1});
+  auto exact = ptclean::testing::dftPredict(view, g, model, true);
+  double total = 0, worst = 0;
+  for (double m : model) total += std::abs(m);
+  for (std::size_t i = 0; i < exact.size(); ++i) {
+    if (data.weight[i] == 0.0f) {
+      EXPECT_EQ(predicted[i], std::complex<float>(0.0f));
+      continue;
+    }
+    worst = std::max(worst, std::abs(std::complex<double>(predicted[i]) - exact[i]));
+  }
+  std::printf("predict accuracy %.0e (%s): max error / sum|model| = %.3e\n", accuracy,
+              gridder.lastChoice().describe().c_str(), worst / total);
+  EXPECT_LE(worst / total, accuracy);
+
+  std::vector<double> dirty(model.size(), 0.0);
+  gridder.invert({&view, 1}, dirty);
+  double lhs = 0, rhs = 0, scale = 0;
+  for (std::size_t p = 0; p < model.size(); ++p) lhs += dirty[p] * model[p];
+  for (std::size_t i = 0; i < data.vis.size(); ++i) {
+    std::complex<double> term = double(data.weight[i]) * std::conj(std::complex<double>(predicted[i])) *
+                                std::complex<double>(data.vis[i]);
+    rhs += term.real();
+    scale += std::abs(term);
+  }
+  EXPECT_LE(std::abs(lhs - rhs) / scale, accuracy) << "accuracy " << accuracy;
+}
 
 }  // namespace
 
@@ -164,41 +207,33 @@ TEST(Gridder, ThreadCountDoesNotChangeTheImage) {
 
 TEST(Gridder, PredictMatchesDftAndIsTheAdjointOfInvert) {
   for (double accuracy : {1e-3, 1e-6}) {
-    auto data = makeData(kWideField, 600, 4000.0, 4000.0, 4);
-    VisibilityView view = data.view();
-    std::vector<double> model(kWideField.nx * kWideField.ny, 0.0);
-    std::mt19937 rng(11);
-    std::uniform_int_distribution<std::size_t> pick(0, model.size() - 1);
-    for (int i = 0; i < 25; ++i) model[pick(rng)] += 0.1 + 0.05 * i;
-    gridding::Gridder gridder(kWideField, {accuracy, true, 2});
-    std::vector<std::complex<float>> predicted(data.vis.size());
-    std::complex<float>* out = predicted.data();
-    gridder.predict({&view, 1}, model, {&out, 1});
-    auto exact = ptclean::testing::dftPredict(view, kWideField, model, true);
-    double total = 0, worst = 0;
-    for (double m : model) total += std::abs(m);
-    for (std::size_t i = 0; i < exact.size(); ++i) {
-      if (data.weight[i] == 0.0f) {
-        EXPECT_EQ(predicted[i], std::complex<float>(0.0f));
-        continue;
-      }
-      worst = std::max(worst, std::abs(std::complex<double>(predicted[i]) - exact[i]));
-    }
-    std::printf("predict accuracy %.0e: max error / sum|model| = %.3e\n", accuracy, worst / total);
-    EXPECT_LE(worst / total, accuracy);
+    expectPredictMatchesDftAndAdjoint(kWideField, makeData(kWideField, 600, 4000.0, 4000.0, 4), accuracy);
+    expectPredictMatchesDftAndAdjoint(kCompactArrayField, makeData(kCompactArrayField, 600, 1100.0, 1500.0, 4),
+                                      accuracy);
+  }
+}
 
-    // <invert(V), M> == Re sum_k w_k conj(predict(M)_k) V_k
-    std::vector<double> dirty(model.size(), 0.0);
-    gridder.invert({&view, 1}, dirty);
-    double lhs = 0, rhs = 0, scale = 0;
-    for (std::size_t p = 0; p < model.size(); ++p) lhs += dirty[p] * model[p];
-    for (std::size_t i = 0; i < data.vis.size(); ++i) {
-      std::complex<double> term = double(data.weight[i]) * std::conj(std::complex<double>(predicted[i])) *
-                                  std::complex<double>(data.vis[i]);
-      rhs += term.real();
-      scale += std::abs(term);
+TEST(Gridder, SmallInversionMatchesTheDftAndTheFullGrid) {
+  auto data = makeData(kCompactArrayField, 2000, 1100.0, 1500.0, 21);
+  for (bool with_w : {true, false}) {
+    for (double accuracy : {1e-3, 1e-6}) {
+      std::vector<double> small, full;
+      gridding::KernelChoice small_choice, full_choice;
+      double error = maxErrorAgainstDft(data, kCompactArrayField, accuracy, with_w, 2, &small, true, &small_choice);
+      maxErrorAgainstDft(data, kCompactArrayField, accuracy, with_w, 2, &full, false, &full_choice);
+      std::printf("small inversion, w %d, accuracy %.0e: max error / peak = %.3e (%s)\n", int(with_w), accuracy,
+                  error, small_choice.describe().c_str());
+      EXPECT_LE(small_choice.grid_nx * 10, small_choice.period_nx * 6) << "the data need much less than the period";
+      EXPECT_EQ(full_choice.grid_nx, full_choice.period_nx);
+      EXPECT_LE(error, accuracy);
+      double peak = 0, worst = 0;
+      for (std::size_t p = 0; p < small.size(); ++p) {
+        peak = std::max(peak, std::abs(full[p]));
+        worst = std::max(worst, std::abs(small[p] - full[p]));
+      }
+      std::printf("  small inversion - full grid: %.3e of the peak\n", worst / peak);
+      EXPECT_LE(worst, accuracy * peak) << "small inversion and the full grid, accuracy " << accuracy;
     }
-    EXPECT_LE(std::abs(lhs - rhs) / scale, accuracy) << "accuracy " << accuracy;
   }
 }
 

@@ -35,6 +35,9 @@ struct GridderSettings {
   double accuracy = 1e-4;     ///< requested relative accuracy of the image against a DFT
   bool w_correction = true;   ///< false: the 'standard' gridder, w is ignored
   int threads = 1;            ///< OpenMP threads for gridding and FFTs
+  /// Grid on a grid just large enough for the data and interpolate the image up once per call
+  /// (as WSClean's small inversion, but over the grid's whole period, so that it stays exact).
+  bool small_inversion = true;
   void validate() const;
 };
 
@@ -69,6 +72,8 @@ struct KernelChoice {
   int poly_degree = 0;
   std::size_t grid_nx = 0;
   std::size_t grid_ny = 0;
+  std::size_t period_nx = 0;      ///< the FFT period in image pixels; > grid_nx with small inversion
+  std::size_t period_ny = 0;
   std::size_t w_planes = 1;
   double w_min = 0.0;             ///< wavelengths
   double w_step = 0.0;            ///< wavelengths between planes
