@@ -13,6 +13,7 @@
 #include "ptclean/gridding/stopwatch.h"
 #include "image_plane.h"
 #include "kernel_choice.h"
+#include "all_plane_kernels.h"
 #include "plane_kernels.h"
 #include "visibility_items.h"
 
@@ -30,6 +31,7 @@ void GridderSettings::validate() const {
   if (!(accuracy >= 1e-8) || accuracy >= 0.1)
     throw std::invalid_argument("gridder_accuracy must be in [1e-8, 0.1), got " + std::to_string(accuracy));
   if (threads < 1) throw std::invalid_argument("threads must be at least 1");
+  if (!(plane_memory_bytes >= 0.0)) throw std::invalid_argument("plane memory must not be negative");
 }
 
 std::string KernelChoice::describe() const {
@@ -84,6 +86,9 @@ struct Gridder::Impl {
   std::unique_ptr<ImagePlane> fine_plane;
   std::unique_ptr<FourierResampler> resampler;
   std::vector<double> coarse[2], fine_values;
+  // Every w-plane's grids at once (AllPlaneTaps), where they fit settings.plane_memory_bytes.
+  std::vector<FftGrid<float>> planes_f;
+  std::vector<FftGrid<double>> planes_d;
   GridLayout cached_layout;
   bool cached_double = false;
   KernelPolynomial poly;
@@ -209,6 +214,32 @@ struct Gridder::Impl {
     return grid;
   }
 
+  template <typename T>
+  std::vector<FftGrid<T>>& planeStore() {
+    if constexpr (std::is_same_v<T, double>) return planes_d; else return planes_f;
+  }
+
+  template <typename T>
+  bool allPlanesFit(const GridLayout& layout, int G) const {
+    const double bytes = double(layout.grid_nx) * double(layout.grid_ny) * double(sizeof(std::complex<T>)) *
+                         double(layout.w_planes) * G;
+    return layout.w_correction && layout.w_planes > 1 && bytes <= settings.plane_memory_bytes;
+  }
+
+  /// G grids per w-plane, plane-major; kept between calls of the same sizes.
+  template <typename T>
+  std::vector<std::complex<T>*> allPlaneGrids(const GridLayout& layout, int G) {
+    auto& planes = planeStore<T>();
+    const std::size_t count = layout.w_planes * std::size_t(G);
+    if (planes.size() > count) planes.resize(count);
+    for (auto& grid : planes)
+      if (grid.nx() != layout.grid_nx || grid.ny() != layout.grid_ny) grid = FftGrid<T>(layout.grid_ny, layout.grid_nx);
+    while (planes.size() < count) planes.emplace_back(layout.grid_ny, layout.grid_nx);
+    std::vector<std::complex<T>*> data;
+    for (auto& grid : planes) data.push_back(grid.data());
+    return data;
+  }
+
   FftSupport supportFor(const GridLayout& layout) const {
     return {items.row_begin, items.row_end, image_plane->imageColumnsLow(), image_plane->imageColumnsHigh()};
   }
@@ -236,18 +267,37 @@ struct Gridder::Impl {
       }
     }
     Stopwatch watch;
-    for (std::size_t plane = 0; plane < layout.w_planes; ++plane) {
-      if (plane > 0)
-        for (int g = 0; g < G; ++g)
-          grid[g]->zeroSupport(support.row_begin, support.row_end, support.col_low, support.col_high, threads);
+    if (allPlanesFit<T>(layout, G)) {
+      auto& planes = planeStore<T>();
+      std::vector<std::complex<T>*> plane_data = allPlaneGrids<T>(layout, G);
+      for (auto& plane_grid : planes) plane_grid.zero(threads);
       timings.image += watch.lap();
-      spreadPlane<W, T, G>(items, poly, layout, plane, data, threads);
+      spreadAllPlanes<W, T, G>(items, poly, layout, plane_data.data(), threads);
       timings.grid += watch.lap();
-      for (int g = 0; g < G; ++g) prunedFft2d(*grid[g], support, true, threads);
-      timings.fft += watch.lap();
-      image_plane->accumulate<T>({grid, std::size_t(G)}, {targets, std::size_t(G)}, threads);
+      for (std::size_t plane = 0; plane < layout.w_planes; ++plane) {
+        FftGrid<T>* these[G];
+        for (int g = 0; g < G; ++g) {
+          these[g] = &planes[plane * G + std::size_t(g)];
+          prunedFft2d(*these[g], support, true, threads);
+        }
+        timings.fft += watch.lap();
+        image_plane->accumulate<T>({these, std::size_t(G)}, {targets, std::size_t(G)}, threads);
+        timings.image += watch.lap();
+      }
+    } else {
+      for (std::size_t plane = 0; plane < layout.w_planes; ++plane) {
+        if (plane > 0)
+          for (int g = 0; g < G; ++g)
+            grid[g]->zeroSupport(support.row_begin, support.row_end, support.col_low, support.col_high, threads);
+        timings.image += watch.lap();
+        spreadPlane<W, T, G>(items, poly, layout, plane, data, threads);
+        timings.grid += watch.lap();
+        for (int g = 0; g < G; ++g) prunedFft2d(*grid[g], support, true, threads);
+        timings.fft += watch.lap();
+        image_plane->accumulate<T>({grid, std::size_t(G)}, {targets, std::size_t(G)}, threads);
+      }
+      timings.image += watch.lap();
     }
-    timings.image += watch.lap();
     if (!resampler) return;
     fine_values.resize(geometry.nx * geometry.ny);
     for (int g = 0; g < G; ++g) {
@@ -277,6 +327,20 @@ struct Gridder::Impl {
     const std::span<const double> source = resampler ? std::span<const double>(coarse[0]) : corrected;
     const FftSupport support = supportFor(layout);
     image_plane->restartPlanes(threads);
+    if (allPlanesFit<T>(layout, 1)) {
+      std::vector<std::complex<T>*> plane_data = allPlaneGrids<T>(layout, 1);
+      auto& planes = planeStore<T>();
+      for (std::size_t plane = 0; plane < layout.w_planes; ++plane) {
+        image_plane->scatter(source, planes[plane], threads);
+        timings.image += watch.lap();
+        prunedFft2d(planes[plane], support, false, threads);
+        timings.fft += watch.lap();
+      }
+      std::vector<const std::complex<T>*> readable(plane_data.begin(), plane_data.end());
+      readAllPlanes<W, T>(items, poly, layout, readable.data(), sums.data(), threads);
+      timings.grid += watch.lap();
+      return;
+    }
     for (std::size_t plane = 0; plane < layout.w_planes; ++plane) {
       image_plane->scatter(source, grid, threads);
       timings.image += watch.lap();

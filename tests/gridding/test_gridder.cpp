@@ -237,6 +237,42 @@ TEST(Gridder, SmallInversionMatchesTheDftAndTheFullGrid) {
   }
 }
 
+TEST(Gridder, PlaneByPlaneGivesTheImagesOfAllPlanesAtOnce) {
+  // A memory limit below the planes' size makes the gridder visit one w-plane at a time.
+  auto data = makeData(kWideField, 1500, 4000.0, 4000.0, 14);
+  VisibilityView view = data.view();
+  std::vector<double> model(kWideField.nx * kWideField.ny, 0.0);
+  model[60 * kWideField.nx + 30] = 1.0;
+  model[150 * kWideField.nx + 200] = -0.5;
+  gridding::GridderSettings all{1e-6, true, 2}, one_by_one = all;
+  one_by_one.plane_memory_bytes = 0.0;
+  std::vector<double> dirty[2], psf[2];
+  std::vector<std::complex<float>> predicted[2];
+  for (int k = 0; k < 2; ++k) {
+    gridding::Gridder gridder(kWideField, k == 0 ? all : one_by_one);
+    dirty[k].assign(model.size(), 0.0);
+    psf[k].assign(model.size(), 0.0);
+    gridder.invert({&view, 1}, dirty[k], psf[k]);
+    predicted[k].resize(data.vis.size());
+    std::complex<float>* out = predicted[k].data();
+    gridder.predict({&view, 1}, model, {&out, 1});
+    EXPECT_GT(gridder.lastChoice().w_planes, 1u);
+  }
+  double peak = 0, worst = 0, psf_worst = 0, vis_peak = 0, vis_worst = 0;
+  for (std::size_t p = 0; p < model.size(); ++p) {
+    peak = std::max(peak, std::abs(dirty[0][p]));
+    worst = std::max(worst, std::abs(dirty[0][p] - dirty[1][p]));
+    psf_worst = std::max(psf_worst, std::abs(psf[0][p] - psf[1][p]));
+  }
+  for (std::size_t i = 0; i < predicted[0].size(); ++i) {
+    vis_peak = std::max(vis_peak, double(std::abs(predicted[0][i])));
+    vis_worst = std::max(vis_worst, double(std::abs(predicted[0][i] - predicted[1][i])));
+  }
+  EXPECT_LE(worst, 1e-9 * peak);
+  EXPECT_LE(psf_worst, 1e-9 * std::abs(psf[0][kWideField.ny / 2 * kWideField.nx + kWideField.nx / 2]));
+  EXPECT_LE(vis_worst, 1e-6 * vis_peak);
+}
+
 TEST(Gridder, PsfGriddedAlongsideTheDirtyImageMatchesTheDftOfUnitVisibilities) {
   auto data = makeData(kWideField, 1500, 4000.0, 4000.0, 6);
   VisibilityView view = data.view();

@@ -38,6 +38,9 @@ struct GridderSettings {
   /// Grid on a grid just large enough for the data and interpolate the image up once per call
   /// (as WSClean's small inversion, but over the grid's whole period, so that it stays exact).
   bool small_inversion = true;
+  /// Bytes of w-plane grids the gridder may hold at once. Where all planes fit, each sample's
+  /// taps are evaluated once for all of its planes; otherwise it grids plane by plane.
+  double plane_memory_bytes = 384.0 * (1 << 20);
   void validate() const;
 };
 
