@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cmath>
 #include <numbers>
+#include <optional>
 #include <sstream>
 #include <stdexcept>
 #include <tuple>
@@ -96,12 +97,16 @@ struct Gridder::Impl {
   // The samples `items` were sorted from, and for which layout; their extent.
   SamplesKey items_key, extent_key;
   GridLayout items_layout;
-  DataExtent extent;
+  DataReach extent;
+  std::optional<DataReach> fixed_reach;
   std::vector<std::complex<double>> predict_sums;
 
   GridLayout layoutFor(std::span<const VisibilityView> views, const SamplesKey& key, bool& use_double) {
     const int threads = settings.threads;
-    if (key.views.empty() || !(key == extent_key)) extent = measureData(views, threads);
+    if (fixed_reach)
+      extent = *fixed_reach;
+    else if (key.views.empty() || !(key == extent_key))
+      extent = measureReach(views, threads);
     extent_key = key;
     WorkloadShape shape;
     shape.nx = geometry.nx;
@@ -404,6 +409,8 @@ Gridder::Gridder(const ImageGeometry& geometry, const GridderSettings& settings)
 Gridder::~Gridder() = default;
 Gridder::Gridder(Gridder&&) noexcept = default;
 Gridder& Gridder::operator=(Gridder&&) noexcept = default;
+
+void Gridder::setReach(const DataReach& reach) { impl_->fixed_reach = reach; }
 
 const KernelChoice& Gridder::lastChoice() const { return impl_->choice; }
 const GridderTimings& Gridder::lastTimings() const { return impl_->timings; }

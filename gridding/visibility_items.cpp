@@ -32,8 +32,8 @@ bool usable(float weight) { return weight != 0.0f && std::isfinite(weight); }
 
 }  // namespace
 
-DataExtent measureData(std::span<const VisibilityView> views, int threads) {
-  DataExtent extent;
+DataReach measureReach(std::span<const VisibilityView> views, int threads) {
+  DataReach extent;
   double w_min = std::numeric_limits<double>::infinity(), w_max = 0.0, u_max = 0.0, v_max = 0.0;
   std::size_t count = 0;
   for (const auto& view : views) {

@@ -68,14 +68,6 @@ inline int firstTap(double coordinate, int support, double& t) {
   return int(first);
 }
 
-struct DataExtent {
-  std::size_t visibilities = 0;
-  double w_min = 0.0, w_max = 0.0;  ///< of |w| in wavelengths (with w-correction)
-  double u_max = 0.0, v_max = 0.0;  ///< of |u| and |v| in wavelengths
-};
-
-/// Counts the visibilities with weight != 0 and the range of |u|, |v| and |w|.
-DataExtent measureData(std::span<const VisibilityView> views, int threads);
 
 struct BucketedItems {
   HugeVector<Item> items;

@@ -181,6 +181,11 @@ void MpiContext::sumAll(std::span<std::uint64_t> values) const {
   MPI_Allreduce(MPI_IN_PLACE, values.data(), int(values.size()), MPI_UINT64_T, MPI_SUM, MPI_COMM_WORLD);
 }
 
+void MpiContext::maxAll(std::span<double> values) const {
+  if (size_ == 1) return;
+  MPI_Allreduce(MPI_IN_PLACE, values.data(), int(values.size()), MPI_DOUBLE, MPI_MAX, MPI_COMM_WORLD);
+}
+
 void MpiContext::broadcast(std::span<double> values) const {
   if (size_ == 1) return;
   MPI_Bcast(values.data(), int(values.size()), MPI_DOUBLE, 0, MPI_COMM_WORLD);

@@ -42,6 +42,7 @@ class MpiContext {
   void sumToRoot(std::span<double> values) const;   ///< in place; valid on rank 0 afterwards
   void sumAll(std::span<double> values) const;      ///< in place on every rank
   void sumAll(std::span<std::uint64_t> values) const;  ///< in place on every rank, modulo 2^64
+  void maxAll(std::span<double> values) const;      ///< in place on every rank
   void broadcast(std::span<double> values) const;   ///< from rank 0
   void broadcast(std::string& text) const;          ///< from rank 0
   /// Every rank reports; if any failed, every rank throws RankFailure naming the first one.

@@ -65,6 +65,7 @@ MultiTermResult imageMultiTerm(const MpiContext& mpi, gridding::Gridder& gridder
   MultiTermResult out;
   out.reffreq_hz = reffreq_hz;
   out.sum_weights = source.prepareWeights(mpi, settings);
+  gridder.setReach(source.reach());
   mpi.checkAll(out.sum_weights > 0.0, "no unflagged data with non-zero weight in the selection");
   out.psf.assign(2 * n - 1, std::vector<double>(pixels, 0.0));
   out.residual.assign(n, std::vector<double>(pixels, 0.0));

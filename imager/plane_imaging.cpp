@@ -33,6 +33,7 @@ PlaneImages imagePlane(const MpiContext& mpi, gridding::Gridder& gridder, Visibi
   DataDigest digest;
   if (checkpoints) digest = source.dataDigest(mpi);  // of the natural weights, before imaging weights
   out.sum_weights = source.prepareWeights(mpi, settings);
+  gridder.setReach(source.reach());
   mpi.checkAll(out.sum_weights > 0.0, label + "no unflagged data with non-zero weight in the selection");
   spdlog::info("{}weighting done in {:.2f} s", label, timer.lap());
 

@@ -1,9 +1,13 @@
 #include "visibility_source.h"
 
+#include <algorithm>
 #include <atomic>
+#include <cmath>
+#include <limits>
 
 #include "log.h"
 #include "mpi_context.h"
+#include "plane_imaging.h"
 #include "ptclean/gridding/stopwatch.h"
 #include "weighting.h"
 
@@ -116,16 +120,39 @@ double VisibilitySource::prepareWeights(const MpiContext& mpi, const ImagingSett
     mpi.sumAll(density_->cells());
   }
   double sum_weights = 0.0;
+  const int threads = std::max(1, settings.threads.value_or(1));
+  double visibilities = 0.0, w_min = std::numeric_limits<double>::infinity();
+  double reach[] = {0.0, 0.0, 0.0, -w_min};  // u_max, v_max, w_max, -w_min: all maxima
+  auto measure = [&](const std::vector<SpwBlock>& blocks) {
+    const gridding::DataReach mine = gridding::measureReach(viewsOf(blocks), threads);
+    if (mine.visibilities == 0) return;
+    visibilities += double(mine.visibilities);
+    reach[0] = std::max(reach[0], mine.u_max);
+    reach[1] = std::max(reach[1], mine.v_max);
+    reach[2] = std::max(reach[2], mine.w_max);
+    reach[3] = std::max(reach[3], -mine.w_min);
+  };
   collectively(mpi, [&] {
     if (!streaming_) {
       weigh(resident_);
       sum_weights = sumOfWeights(resident_);
+      measure(resident_);
     } else {
-      forEachChunk([&](std::vector<SpwBlock>& chunk) { sum_weights += sumOfWeights(chunk); });
+      forEachChunk([&](std::vector<SpwBlock>& chunk) {
+        sum_weights += sumOfWeights(chunk);
+        measure(chunk);
+      });
     }
   });
-  mpi.sumAll({&sum_weights, 1});
-  return sum_weights;
+  double sums[] = {sum_weights, visibilities};
+  mpi.sumAll(sums);
+  mpi.maxAll(reach);
+  reach_.visibilities = std::size_t(sums[1]);
+  reach_.u_max = reach[0];
+  reach_.v_max = reach[1];
+  reach_.w_max = reach[2];
+  reach_.w_min = std::isfinite(reach[3]) ? std::min(-reach[3], reach[2]) : 0.0;
+  return sums[0];
 }
 
 void VisibilitySource::forEachChunk(const std::function<void(std::vector<SpwBlock>&)>& use) {

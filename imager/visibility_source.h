@@ -14,6 +14,7 @@
 #include "data_digest.h"
 #include "imaging_settings.h"
 #include "ms_reader.h"
+#include "ptclean/gridding/gridder.h"
 
 namespace ptclean::imager {
 
@@ -51,8 +52,12 @@ class VisibilitySource {
   void shareDensity(std::shared_ptr<const WeightDensity> density) { shared_density_ = std::move(density); }
 
   /// Imaging weights (uniform/briggs density summed over all ranks, taper). Returns the sum of
-  /// weights over all ranks. Collective.
+  /// weights over all ranks, and measures reach(). Collective.
   double prepareWeights(const MpiContext& mpi, const ImagingSettings& settings);
+
+  /// The reach of the weighted samples of all ranks (after prepareWeights): the gridders'
+  /// plans come from it (Gridder::setReach), so every rank grids alike.
+  const gridding::DataReach& reach() const { return reach_; }
 
   /// The digest of the selected data over all ranks (a checkpoint's fingerprint): call it before
   /// prepareWeights, which replaces the natural weights in memory. Collective.
@@ -77,6 +82,7 @@ class VisibilitySource {
   std::unique_ptr<WeightDensity> density_;
   std::shared_ptr<const WeightDensity> shared_density_;
   bool weighted_ = false;  ///< prepareWeights has run: resident_ holds imaging weights
+  gridding::DataReach reach_;
   Weighting weighting_ = Weighting::Natural;
   double robust_ = 0.0;
   std::vector<double> taper_;

@@ -58,6 +58,18 @@ struct VisibilityView {
   std::uint64_t samples_id = 0;
 };
 
+/// How far the data reach; the gridder chooses kernel, grid and w-planes from it. By default it
+/// measures each call's views; given the reach of all ranks' data (Gridder::setReach), every rank
+/// chooses the same plan, so that the summed images do not depend on how the data were shared.
+struct DataReach {
+  std::size_t visibilities = 0;     ///< samples with weight != 0
+  double u_max = 0.0, v_max = 0.0;  ///< of |u| and |v|, wavelengths
+  double w_min = 0.0, w_max = 0.0;  ///< of |w|, wavelengths
+};
+
+/// The reach of these views' samples with weight != 0.
+DataReach measureReach(std::span<const VisibilityView> views, int threads);
+
 /// Seconds spent in each phase of the last call (for logs and --timings).
 struct GridderTimings {
   double plan = 0.0;     ///< kernel choice, image-plane tables
@@ -101,6 +113,9 @@ class Gridder {
   /// and 0 where weight == 0: the exact adjoint of invert without the weights.
   void predict(std::span<const VisibilityView> views, std::span<const double> image,
                std::span<std::complex<float>* const> out);
+
+  /// Plans from `reach` (which must cover every later call's samples) instead of each call's own.
+  void setReach(const DataReach& reach);
 
   const KernelChoice& lastChoice() const;
   const GridderTimings& lastTimings() const;
