@@ -33,6 +33,7 @@ void GridderSettings::validate() const {
     throw std::invalid_argument("gridder_accuracy must be in [1e-8, 0.1), got " + std::to_string(accuracy));
   if (threads < 1) throw std::invalid_argument("threads must be at least 1");
   if (!(plane_memory_bytes >= 0.0)) throw std::invalid_argument("plane memory must not be negative");
+  if (sort_block_samples < 1) throw std::invalid_argument("sort_block_samples must be at least 1");
 }
 
 std::string KernelChoice::describe() const {
@@ -249,8 +250,47 @@ struct Gridder::Impl {
     return {items.row_begin, items.row_end, image_plane->imageColumnsLow(), image_plane->imageColumnsHigh()};
   }
 
+  /// Samples not promised again (no samples_id) and all planes in memory: they are sorted and
+  /// gridded a block of rows at a time, so that the items never take more than a block's memory.
+  template <typename T>
+  bool griddedInBlocks(const SamplesKey& key, const GridLayout& layout, int G) const {
+    return key.views.empty() && allPlanesFit<T>(layout, G);
+  }
+
+  /// Sorts and spreads `views` onto every plane, settings.sort_block_samples at a time; items.row_begin and
+  /// row_end then span all blocks' rows.
   template <int W, typename T, int G>
-  void invertWith(const GridLayout& layout, std::span<double> const* images) {
+  void spreadInBlocks(std::span<const VisibilityView> views, const GridLayout& layout,
+                      std::complex<T>* const* plane_data, Stopwatch& watch) {
+    std::size_t row_begin = layout.grid_ny, row_end = 0;
+    for (const auto& view : views) {
+      const std::size_t rows_per_block =
+          std::max<std::size_t>(1, settings.sort_block_samples / std::max<std::size_t>(1, view.n_chan));
+      for (std::size_t first = 0; first < view.n_rows; first += rows_per_block) {
+        VisibilityView block = view;
+        block.n_rows = std::min(rows_per_block, view.n_rows - first);
+        block.uvw_m += 3 * first;
+        block.vis += first * view.n_chan;
+        block.weight += first * view.n_chan;
+        bucketItems({&block, 1}, layout, geometry, true, settings.threads, items);
+        timings.sort += watch.lap();
+        if (items.row_end > items.row_begin) {
+          row_begin = std::min(row_begin, items.row_begin);
+          row_end = std::max(row_end, items.row_end);
+        }
+        spreadAllPlanes<W, T, G>(items, poly, layout, plane_data, settings.threads);
+        timings.grid += watch.lap();
+      }
+    }
+    items.row_begin = row_end > row_begin ? row_begin : 0;
+    items.row_end = row_end > row_begin ? row_end : 0;
+  }
+
+  /// `blocks`: the views, when they are to be gridded in blocks (griddedInBlocks); else empty and
+  /// `items` holds them, sorted.
+  template <int W, typename T, int G>
+  void invertWith(const GridLayout& layout, std::span<double> const* images,
+                  std::span<const VisibilityView> blocks = {}) {
     const int threads = settings.threads;
     FftGrid<T>* grid[G];
     std::complex<T>* data[G];
@@ -258,7 +298,6 @@ struct Gridder::Impl {
       grid[g] = &gridFor<T>(g, layout);
       data[g] = grid[g]->data();
     }
-    const FftSupport support = supportFor(layout);
     image_plane->restartPlanes(threads);
     for (int g = 0; g < G; ++g) grid[g]->zero(threads);
     // With small inversion the planes add up on the coarse period, interpolated at the end.
@@ -277,8 +316,14 @@ struct Gridder::Impl {
       std::vector<std::complex<T>*> plane_data = allPlaneGrids<T>(layout, G);
       for (auto& plane_grid : planes) plane_grid.zero(threads);
       timings.image += watch.lap();
-      spreadAllPlanes<W, T, G>(items, poly, layout, plane_data.data(), threads);
-      timings.grid += watch.lap();
+      if (blocks.empty()) {
+        spreadAllPlanes<W, T, G>(items, poly, layout, plane_data.data(), threads);
+        timings.grid += watch.lap();
+      } else {
+        spreadInBlocks<W, T, G>(blocks, layout, plane_data.data(), watch);
+        if (items.row_end <= items.row_begin) return;  // no usable sample: nothing to add
+      }
+      const FftSupport support = supportFor(layout);
       for (std::size_t plane = 0; plane < layout.w_planes; ++plane) {
         FftGrid<T>* these[G];
         for (int g = 0; g < G; ++g) {
@@ -290,6 +335,7 @@ struct Gridder::Impl {
         timings.image += watch.lap();
       }
     } else {
+      const FftSupport support = supportFor(layout);
       for (std::size_t plane = 0; plane < layout.w_planes; ++plane) {
         if (plane > 0)
           for (int g = 0; g < G; ++g)
@@ -426,15 +472,24 @@ void Gridder::invert(std::span<const VisibilityView> views, std::span<double> im
   const SamplesKey key = samplesKey(views);
   GridLayout layout = impl_->layoutFor(views, key, use_double);
   impl_->timings.plan = watch.lap();
-  impl_->prepareItems(views, key, layout, g, true);
-  impl_->timings.sort = watch.lap();
-  if (impl_->items.items.empty()) return;
   const std::span<double> images[2] = {image, psf};
+  const int G = psf.empty() ? 1 : 2;
+  const bool in_blocks = use_double ? impl_->griddedInBlocks<double>(key, layout, G)
+                                    : impl_->griddedInBlocks<float>(key, layout, G);
+  if (in_blocks) {
+    impl_->items_key = {};  // the items will hold only the last block
+    if (impl_->extent.visibilities == 0) return;
+  } else {
+    impl_->prepareItems(views, key, layout, g, true);
+    impl_->timings.sort = watch.lap();
+    if (impl_->items.items.empty()) return;
+  }
+  const std::span<const VisibilityView> blocks = in_blocks ? views : std::span<const VisibilityView>{};
   impl_->dispatch(layout.support, use_double, [&]<int W, typename T>() {
-    if (psf.empty())
-      impl_->invertWith<W, T, 1>(layout, images);
+    if (G == 1)
+      impl_->invertWith<W, T, 1>(layout, images, blocks);
     else
-      impl_->invertWith<W, T, 2>(layout, images);
+      impl_->invertWith<W, T, 2>(layout, images, blocks);
   });
 }
 

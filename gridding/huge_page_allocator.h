@@ -8,6 +8,8 @@
 #include <cstdint>
 #include <cstdlib>
 #include <new>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 namespace ptclean::gridding {
@@ -57,5 +59,27 @@ struct HugePageAllocator {
 
 template <typename T>
 using HugeVector = std::vector<T, HugePageAllocator<T>>;
+
+/// As HugePageAllocator, but resize() leaves new trivial elements unwritten: for buffers that a
+/// parallel loop fills whole right after, where value-initialising would write them twice, and
+/// on one thread, which then also takes every first-touch page fault.
+template <typename T>
+struct UnzeroedHugePageAllocator : HugePageAllocator<T> {
+  using value_type = T;
+  UnzeroedHugePageAllocator() = default;
+  template <typename U>
+  UnzeroedHugePageAllocator(const UnzeroedHugePageAllocator<U>&) noexcept {}
+  template <typename U>
+  void construct(U* p) noexcept(std::is_nothrow_default_constructible_v<U>) {
+    ::new (static_cast<void*>(p)) U;
+  }
+  template <typename U, typename... Args>
+  void construct(U* p, Args&&... args) {
+    ::new (static_cast<void*>(p)) U(std::forward<Args>(args)...);
+  }
+};
+
+template <typename T>
+using UnzeroedHugeVector = std::vector<T, UnzeroedHugePageAllocator<T>>;
 
 }  // namespace ptclean::gridding

@@ -70,14 +70,15 @@ class ImagePlane {
  private:
   ImageGeometry geometry_;
   GridLayout layout_;
-  HugeVector<double> n_offset_;            ///< n - 1 - n_shift per pixel
-  HugeVector<double> inverse_correction_;  ///< 1 / (psi_hat along x, y and w); 0 off the sky
+  // Unzeroed: the constructor's parallel loop writes every pixel (and takes the page faults).
+  UnzeroedHugeVector<double> n_offset_;            ///< n - 1 - n_shift per pixel
+  UnzeroedHugeVector<double> inverse_correction_;  ///< 1 / (psi_hat along x, y and w); 0 off the sky
   /// e^{-2 pi i w_p n''} of the current plane, and the factor to the next: updated by
   /// multiplication, since a sine and cosine per pixel per plane would cost more than the FFT.
   /// Float for float grids (the drift over hundreds of planes stays below 1e-5), else double.
   template <typename T>
   struct PhaseScreen {
-    HugeVector<std::complex<T>> phase, step;
+    UnzeroedHugeVector<std::complex<T>> phase, step;  ///< written whole by the constructor, restartPlanes
   };
   PhaseScreen<float> screen_f_;
   PhaseScreen<double> screen_d_;

@@ -123,7 +123,7 @@ void bucketItems(std::span<const VisibilityView> views, const GridLayout& layout
     auto& mine = thread_buckets[t];
     if (begin < end) mine.reserve((end - begin) * views[rows[begin].view].n_chan);
     std::size_t* count = counts.data() + std::size_t(t) * n_buckets;
-    Item item;
+    Item item{};
     bool flip;
     for (std::size_t i = begin; i < end; ++i) {
       const auto& view = views[rows[i].view];
@@ -169,7 +169,7 @@ void bucketItems(std::span<const VisibilityView> views, const GridLayout& layout
     std::size_t* next = offset.data() + std::size_t(t) * n_buckets;
     const auto& mine = thread_buckets[t];
     std::size_t k = 0;
-    Item item;
+    Item item{};
     bool flip;
     for (std::size_t i = begin; i < end; ++i) {
       const auto& view = views[rows[i].view];

@@ -16,13 +16,14 @@
 
 namespace ptclean::gridding {
 
+/// Trivial (no member initialisers), so that a resized buffer of them is not written twice.
 struct Item {
-  double u = 0.0;  ///< continuous grid coordinate along x, in cells, centred on 0
-  double v = 0.0;  ///< along y
-  double w = 0.0;  ///< continuous w-plane coordinate: (w - w_first) / w_step
+  double u;  ///< continuous grid coordinate along x, in cells, centred on 0
+  double v;  ///< along y
+  double w;  ///< continuous w-plane coordinate: (w - w_first) / w_step
   /// The value to grid, weight * V (conjugated when flipped) * e^{-2 pi i w nshift}, and the same
   /// with V = 1: the PSF's value, and the factor that turns new visibilities into values.
-  std::array<float, 4> payload{};
+  std::array<float, 4> payload;
 
   std::complex<float> value() const { return {payload[0], payload[1]}; }
   std::complex<float> psfValue() const { return {payload[2], payload[3]}; }
@@ -70,8 +71,8 @@ inline int firstTap(double coordinate, int support, double& t) {
 
 
 struct BucketedItems {
-  HugeVector<Item> items;
-  HugeVector<ItemOrigin> origins;  ///< per item: where predict writes, and where new values come from
+  UnzeroedHugeVector<Item> items;
+  UnzeroedHugeVector<ItemOrigin> origins;  ///< per item: where predict writes, and where new values come from
   std::vector<std::size_t> bucket_start;  ///< buckets() + 1 offsets into items
   std::size_t row_begin = 0, row_end = 0;  ///< grid rows that the items touch
 };

@@ -32,6 +32,19 @@ bool present(const std::string& path) {
 
 /// Unique per process and per call, so that two OutputSets (or two ranks sharing a folder
 /// through different processes) never stage onto the same name.
+/// Checked before any data are read, so that a long run does not fail only when it writes.
+void requireFolder(const std::string& imagename) {
+  const fs::path folder = fs::path(imagename).parent_path();
+  if (folder.empty()) return;
+  std::error_code error;
+  if (!fs::is_directory(folder, error))
+    throw std::runtime_error("imagename " + imagename + ": folder " + folder.string() +
+                             " does not exist; create it first");
+  if (::access(folder.c_str(), W_OK | X_OK) != 0)
+    throw std::runtime_error("imagename " + imagename + ": folder " + folder.string() +
+                             " is not writable");
+}
+
 std::string temporaryName(const std::string& final_path) {
   static std::atomic<unsigned> counter{0};
   return final_path + ".ptclean-tmp-" + std::to_string(::getpid()) + "-" +
@@ -42,6 +55,7 @@ std::string temporaryName(const std::string& final_path) {
 
 OutputSet::OutputSet(std::string imagename, std::vector<std::string> suffixes)
     : imagename_(std::move(imagename)) {
+  requireFolder(imagename_);
   for (const auto& suffix : suffixes) {
     const std::string casa = imagename_ + "." + suffix;
     for (const auto& path : {casa, casa + ".fits"})

@@ -44,7 +44,9 @@ PlaneImages imagePlane(const MpiContext& mpi, gridding::Gridder& gridder, Visibi
   collectively(mpi, [&] {
     bool described = false;  // streamed chunks share one kernel choice: log it once
     source.forEachChunk([&](std::vector<SpwBlock>& chunk) {
-      auto views = viewsOf(chunk, source.samplesId());
+      // Without deconvolution nothing grids these samples again: promising nothing lets the
+      // gridder sort them a block at a time instead of keeping them all sorted.
+      auto views = viewsOf(chunk, settings.niter > 0 ? source.samplesId() : 0);
       gridder.invert(views, dirty, psf);
       timings.addGridder(Phase::Grid, gridder, sampleCount(views), 2);
       if (!chunk.empty() && !described && label.empty()) {

@@ -285,6 +285,19 @@ TEST(OutputSet, RefusesAnExistingOutputAndNamesIt) {
   EXPECT_NO_THROW(OutputSet(dir / "other"));
 }
 
+TEST(OutputSet, RefusesAMissingFolderBeforeAnyWork) {
+  ptclean::testing::TempDir dir("output-set-folder");
+  const std::string imagename = dir / "missing/run";
+  try {
+    OutputSet out(imagename);
+    FAIL() << "an imagename in a missing folder was accepted";
+  } catch (const std::runtime_error& error) {
+    EXPECT_EQ(std::string(error.what()), "imagename " + imagename + ": folder " + (dir / "missing") +
+                                             " does not exist; create it first");
+  }
+  EXPECT_TRUE(listing(dir.path()).empty());
+}
+
 TEST(OutputSet, ExceptionBeforeCommitLeavesNothing) {
   ptclean::testing::TempDir dir("output-set-abort");
   const auto meta = sampleMeta();

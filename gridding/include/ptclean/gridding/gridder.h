@@ -41,6 +41,9 @@ struct GridderSettings {
   /// Bytes of w-plane grids the gridder may hold at once. Where all planes fit, each sample's
   /// taps are evaluated once for all of its planes; otherwise it grids plane by plane.
   double plane_memory_bytes = 384.0 * (1 << 20);
+  /// Samples sorted at a time when a call's views carry no samples_id (nothing will grid them
+  /// again) and all planes fit: the sorted samples then take a block's memory, not the data's.
+  std::size_t sort_block_samples = std::size_t(1) << 21;
   void validate() const;
 };
 
