@@ -37,7 +37,7 @@ common_pt="image --set vis=$ms --set imsize=2048 --set cell=1arcsec --set dataco
 common_ws="-size 2048 2048 -scale 1asec -pol I -weight natural -data-column DATA -niter 0 -reorder -j $threads"
 
 declare -A label cmd image
-order=(pt_threads pt_ranks pt_coarse ws_default ws_wgridder)
+order=(pt_threads pt_ranks pt_coarse ws_default ws_default_psf ws_wgridder)
 label[pt_threads]="ptclean, 1 rank x $threads threads"
 cmd[pt_threads]="OMP_NUM_THREADS=$threads $ptclean $common_pt --set imagename=$workdir/out/pt"
 label[pt_ranks]="ptclean, mpirun -n $threads x 1 thread"
@@ -46,6 +46,10 @@ label[pt_coarse]="ptclean, mpirun -n $threads x 1, accuracy 1e-3"
 cmd[pt_coarse]="OMP_NUM_THREADS=1 ${mpi[*]} -n $threads $ptclean ${common_pt/gridder_accuracy=$accuracy/gridder_accuracy=1e-3} --set imagename=$workdir/out/pt"
 label[ws_default]="wsclean (default w-stacking gridder)"
 cmd[ws_default]="wsclean -quiet $common_ws -name $workdir/out/ws $ms"
+# ptclean, as tclean, always makes the PSF; WSClean at niter 0 only with -make-psf: this row has
+# the same outputs as ptclean's.
+label[ws_default_psf]="wsclean (default gridder) -make-psf"
+cmd[ws_default_psf]="wsclean -quiet $common_ws -make-psf -name $workdir/out/ws $ms"
 label[ws_wgridder]="wsclean -use-wgridder -wgridder-accuracy $accuracy"
 cmd[ws_wgridder]="wsclean -quiet $common_ws -use-wgridder -wgridder-accuracy $accuracy -name $workdir/out/ws $ms"
 
@@ -88,12 +92,13 @@ minimum() { tr ' ' '\n' | grep -v '^$' | sort -g | head -1; }
 maximum() { tr ' ' '\n' | grep -v '^$' | sort -g | tail -1; }
 
 ws_default=$(echo "${times[ws_default]}" | median)
+ws_default_psf=$(echo "${times[ws_default_psf]}" | median)
 ws_wgridder=$(echo "${times[ws_wgridder]}" | median)
 echo
 echo "2048 x 2048 at 1\", natural weighting, $samples Stokes I samples (x 4 correlations), accuracy $accuracy, $runs runs, $(nproc) cores"
 echo
-echo "| run | median s | min s | max s | samples/s | peak RSS MiB | max error / peak | / wsclean default | / wsclean wgridder |"
-echo "|---|---|---|---|---|---|---|---|---|"
+echo "| run | median s | min s | max s | samples/s | peak RSS MiB | max error / peak | / wsclean default | / wsclean default -make-psf | / wsclean wgridder |"
+echo "|---|---|---|---|---|---|---|---|---|---|"
 for key in "${order[@]}"; do
   med=$(echo "${times[$key]}" | median)
   lo=$(echo "${times[$key]}" | minimum)
@@ -101,6 +106,6 @@ for key in "${order[@]}"; do
   mem=$(echo "${mems[$key]}" | maximum)
   # mpirun's peak is one rank's; time reports the largest process
   awk -v l="${label[$key]}" -v m="$med" -v lo="$lo" -v hi="$hi" -v s="$samples" -v mem="$mem" \
-      -v d="$ws_default" -v w="$ws_wgridder" -v e="${errors[$key]}" \
-      'BEGIN {printf "| %s | %.2f | %.2f | %.2f | %.3g | %.0f | %s | %.2f | %.2f |\n", l, m, lo, hi, s/m, mem/1024, e, m/d, m/w}'
+      -v d="$ws_default" -v p="$ws_default_psf" -v w="$ws_wgridder" -v e="${errors[$key]}" \
+      'BEGIN {printf "| %s | %.2f | %.2f | %.2f | %.3g | %.0f | %s | %.2f | %.2f | %.2f |\n", l, m, lo, hi, s/m, mem/1024, e, m/d, m/p, m/w}'
 done
