@@ -80,29 +80,29 @@ inline std::pair<std::size_t, std::size_t> tileItems(const BucketedItems& items,
   return {items.bucket_start[tile * layout.plane_buckets], items.bucket_start[(tile + 1) * layout.plane_buckets]};
 }
 
-/// Grids every item onto every plane it touches; same-colour tiles never overlap (spreadPlane).
+/// body(i, plane) for each item i of the wrap-around bucket and each plane it touches; serial,
+/// since wrapped footprints may overlap anything.
+template <int W, typename Body>
+void forWrappedItemPlanes(const BucketedItems& items, const GridLayout& layout, Body&& body) {
+  const std::size_t wrap = layout.wrapBucket();
+  for (std::size_t i = items.bucket_start[wrap]; i < items.bucket_start[wrap + 1]; ++i) {
+    double t;
+    const long p0 = firstTap(items.items[i].w, W, t);
+    for (long p = p0; p < p0 + W; ++p) body(i, std::size_t(p));
+  }
+}
+
+/// Grids every item onto every plane it touches (forTilesByColour).
 template <int W, typename T, int G>
 void spreadAllPlanes(const BucketedItems& items, const KernelPolynomial& poly, const GridLayout& layout,
                      std::complex<T>* const* planes, int threads) {
-  for (int colour = 0; colour < 4; ++colour) {
-    const std::size_t tx0 = colour & 1, ty0 = colour >> 1;
-    const std::size_t ntx = (layout.tiles_x - tx0 + 1) / 2, nty = (layout.tiles_y - ty0 + 1) / 2;
-    const std::ptrdiff_t count = std::ptrdiff_t(ntx * nty);
-#pragma omp parallel for num_threads(threads) schedule(dynamic, 4)
-    for (std::ptrdiff_t k = 0; k < count; ++k) {
-      const std::size_t tile = (ty0 + 2 * (std::size_t(k) / ntx)) * layout.tiles_x + tx0 + 2 * (std::size_t(k) % ntx);
-      const auto [begin, end] = tileItems(items, layout, tile);
-      for (std::size_t i = begin; i < end; ++i) spreadItemOnPlanes<W, T, G>(items.items[i], poly, layout, planes);
-    }
-  }
-  const std::size_t wrap = layout.wrapBucket();
-  for (std::size_t i = items.bucket_start[wrap]; i < items.bucket_start[wrap + 1]; ++i) {
-    const Item& item = items.items[i];
-    double t;
-    const long p0 = firstTap(item.w, W, t);
-    for (long p = p0; p < p0 + W; ++p)
-      spreadItemWrapped<W, T, G>(item, poly, layout, std::size_t(p), planes + std::size_t(p) * G);
-  }
+  forTilesByColour(layout, threads, [&](std::size_t tile) {
+    const auto [begin, end] = tileItems(items, layout, tile);
+    for (std::size_t i = begin; i < end; ++i) spreadItemOnPlanes<W, T, G>(items.items[i], poly, layout, planes);
+  });
+  forWrappedItemPlanes<W>(items, layout, [&](std::size_t i, std::size_t plane) {
+    spreadItemWrapped<W, T, G>(items.items[i], poly, layout, plane, planes + plane * G);
+  });
 }
 
 /// sums[item] += the item's value read from every plane it touches.
@@ -115,14 +115,9 @@ void readAllPlanes(const BucketedItems& items, const KernelPolynomial& poly, con
     const auto [begin, end] = tileItems(items, layout, std::size_t(tile));
     for (std::size_t i = begin; i < end; ++i) sums[i] += readItemOnPlanes<W, T>(items.items[i], poly, layout, planes);
   }
-  const std::size_t wrap = layout.wrapBucket();
-  for (std::size_t i = items.bucket_start[wrap]; i < items.bucket_start[wrap + 1]; ++i) {
-    const Item& item = items.items[i];
-    double t;
-    const long p0 = firstTap(item.w, W, t);
-    for (long p = p0; p < p0 + W; ++p)
-      sums[i] += readItemWrapped<W, T>(item, poly, layout, std::size_t(p), planes[std::size_t(p)]);
-  }
+  forWrappedItemPlanes<W>(items, layout, [&](std::size_t i, std::size_t plane) {
+    sums[i] += readItemWrapped<W, T>(items.items[i], poly, layout, plane, planes[plane]);
+  });
 }
 
 }  // namespace ptclean::gridding

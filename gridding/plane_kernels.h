@@ -164,22 +164,29 @@ inline std::complex<double> readItemWrapped(const Item& item, const KernelPolyno
   return sum * double(taps.kw);
 }
 
-/// Grids every item touching `plane`. Tiles of one colour (tile x and y parity) are at least one
-/// tile apart, so their footprints never overlap: no locks, and a fixed order of additions.
-template <int W, typename T, int G>
-void spreadPlane(const BucketedItems& items, const KernelPolynomial& poly, const GridLayout& layout,
-                 std::size_t plane, std::complex<T>* const* data, int threads) {
+/// body(tile) for every tile, one colour (tile x and y parity) at a time, a colour's tiles in
+/// parallel: they are at least one tile apart, so their footprints never overlap: no locks, and
+/// a fixed order of additions.
+template <typename Body>
+void forTilesByColour(const GridLayout& layout, int threads, Body&& body) {
   for (int colour = 0; colour < 4; ++colour) {
     const std::size_t tx0 = colour & 1, ty0 = colour >> 1;
     const std::size_t ntx = (layout.tiles_x - tx0 + 1) / 2, nty = (layout.tiles_y - ty0 + 1) / 2;
     const std::ptrdiff_t count = std::ptrdiff_t(ntx * nty);
 #pragma omp parallel for num_threads(threads) schedule(dynamic, 4)
-    for (std::ptrdiff_t k = 0; k < count; ++k) {
-      const std::size_t tile = (ty0 + 2 * (std::size_t(k) / ntx)) * layout.tiles_x + tx0 + 2 * (std::size_t(k) % ntx);
-      forItemsOnPlane(items, layout, tile, plane,
-                      [&](const Item& item) { spreadItem<W, T, G>(item, poly, layout, plane, data); });
-    }
+    for (std::ptrdiff_t k = 0; k < count; ++k)
+      body((ty0 + 2 * (std::size_t(k) / ntx)) * layout.tiles_x + tx0 + 2 * (std::size_t(k) % ntx));
   }
+}
+
+/// Grids every item touching `plane` (forTilesByColour).
+template <int W, typename T, int G>
+void spreadPlane(const BucketedItems& items, const KernelPolynomial& poly, const GridLayout& layout,
+                 std::size_t plane, std::complex<T>* const* data, int threads) {
+  forTilesByColour(layout, threads, [&](std::size_t tile) {
+    forItemsOnPlane(items, layout, tile, plane,
+                    [&](const Item& item) { spreadItem<W, T, G>(item, poly, layout, plane, data); });
+  });
   const std::size_t wrap = layout.wrapBucket();
   for (std::size_t i = items.bucket_start[wrap]; i < items.bucket_start[wrap + 1]; ++i) {
     const Item& item = items.items[i];
