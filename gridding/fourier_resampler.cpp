@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <complex>
+#include <memory>
 #include <stdexcept>
 
 #include "fft.h"
@@ -54,13 +55,26 @@ fftw_plan rowPlan(int n, bool to_complex) {
 
 }  // namespace
 
+/// Owns its plans, so that a constructor failing half-way (or refusing its sizes) frees them.
 struct FourierResampler::Plans {
   fftw_plan coarse_r2c = nullptr, coarse_c2r = nullptr, fine_r2c = nullptr, fine_c2r = nullptr;
   ColumnPlans coarse_forward, coarse_backward, fine_forward, fine_backward;
+  Plans() = default;
+  Plans(const Plans&) = delete;
+  Plans& operator=(const Plans&) = delete;
+  ~Plans() {
+    std::lock_guard lock(fftwPlannerMutex());
+    for (fftw_plan p : {coarse_r2c, coarse_c2r, fine_r2c, fine_c2r})
+      if (p) fftw_destroy_plan(p);
+    coarse_forward.destroy();
+    coarse_backward.destroy();
+    fine_forward.destroy();
+    fine_backward.destroy();
+  }
 };
 
 FourierResampler::FourierResampler(const ResampleShape& shape, int threads)
-    : shape_(shape), threads_(std::max(1, threads)), kx_(shape.coarse_nx / 2), plans_(new Plans) {
+    : shape_(shape), threads_(std::max(1, threads)), kx_(shape.coarse_nx / 2), plans_(std::make_unique<Plans>()) {
   const auto& s = shape;
   if (s.coarse_nx % 2 || s.coarse_ny % 2 || s.period_nx % 2 || s.period_ny % 2 || s.coarse_nx > s.period_nx ||
       s.coarse_ny > s.period_ny || s.nx > s.period_nx || s.ny > s.period_ny || s.coarse_nx < 2 || s.coarse_ny < 2)
@@ -79,16 +93,7 @@ FourierResampler::FourierResampler(const ResampleShape& shape, int threads)
   plans_->fine_backward.make(int(s.period_ny), int(kx_), int(kx_), FFTW_BACKWARD, padded_.data());
 }
 
-FourierResampler::~FourierResampler() {
-  std::lock_guard lock(fftwPlannerMutex());
-  for (fftw_plan p : {plans_->coarse_r2c, plans_->coarse_c2r, plans_->fine_r2c, plans_->fine_c2r})
-    if (p) fftw_destroy_plan(p);
-  plans_->coarse_forward.destroy();
-  plans_->coarse_backward.destroy();
-  plans_->fine_forward.destroy();
-  plans_->fine_backward.destroy();
-  delete plans_;
-}
+FourierResampler::~FourierResampler() = default;
 
 // Along y the spectra move between the coarse period (coarse_ny rows) and the fine one
 // (period_ny rows): frequencies |ky| < coarse_ny / 2 keep their place, the rest are zero.

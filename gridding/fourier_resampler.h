@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstddef>
+#include <memory>
 #include <span>
 #include <vector>
 
@@ -39,7 +40,7 @@ class FourierResampler {
   std::size_t kx_;  ///< spectral columns kept: 0 .. coarse_nx/2 - 1 (the Nyquist column is dropped)
   std::vector<double> spectrum_;  ///< coarse_ny x (coarse_nx/2 + 1) complex, interleaved
   std::vector<double> padded_;    ///< period_ny x kx_ complex, interleaved
-  Plans* plans_;
+  std::unique_ptr<Plans> plans_;
 };
 
 }  // namespace ptclean::gridding
