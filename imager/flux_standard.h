@@ -1,11 +1,11 @@
 // C++17-clean. The flux densities setjy writes: CASA's 'manual' standard (Stokes [I,Q,U,V] at a
 // reference frequency with a spectral index and curvature) and 'Perley-Butler 2017' (Perley &
 // Butler 2017, ApJS 230, 7, table 6: log10(S/Jy) = sum_k a_k log10(nu/GHz)^k) for its steady
-// sources 3C286, 3C48, 3C138, 3C147 and 3C196, named as CASA knows them (3C286, 1331+305,
-// J1331+3030, ...).
+// sources 3C286, 3C48, 3C138, 3C147, 3C196, 3C123 and 3C295, named as CASA knows them (3C286,
+// 1331+305, J1331+3030, ...).
 //
 //   auto model = perleyButler2017("J1331+3030");   // nullopt for a field it does not know
-//   Stokes s = model->at(1.4e9);                      // {14.9.., 0, 0, 0}
+//   Stokes s = model->at(1.4e9);                      // {15.08.., 0, 0, 0}
 #pragma once
 
 #include <array>

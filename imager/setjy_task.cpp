@@ -46,7 +46,7 @@ const std::vector<KeySpec>& setjyKeys() {
       for (const char* wanted : kSelectionKeys)
         if (key.name == wanted) keys.push_back(key);
     keys.push_back({"standard", KeyType::String, "'Perley-Butler 2017'",
-                    "flux density standard: 'Perley-Butler 2017' (3C286, 3C48, 3C138, 3C147, 3C196) or 'manual'"});
+                    "flux density standard: 'Perley-Butler 2017' (3C286, 3C48, 3C138, 3C147, 3C196, 3C123, 3C295) or 'manual'"});
     keys.push_back({"fluxdensity", KeyType::DoubleList, "[1.0, 0.0, 0.0, 0.0]", "manual: [I, Q, U, V] in Jy at reffreq"});
     keys.push_back({"spix", KeyType::DoubleList, "[]",
                     "manual: S = fluxdensity (f/reffreq)^(spix[0] + spix[1] log10(f/reffreq) + ...)"});

@@ -32,7 +32,8 @@ TEST(FluxStandard, PerleyButler2017EqualsCasasFluxStandard) {
       {"3C286", 2.0, 12.5056530041}, {"3C286", 20.0, 2.72898772521}, {"3C48", 2.0, 12.0766376419},
       {"3C48", 20.0, 1.34376748572}, {"3C138", 2.0, 6.99355160643},  {"3C138", 20.0, 1.37874384626},
       {"3C147", 2.0, 16.7997184717}, {"3C147", 20.0, 2.09874986844}, {"3C196", 2.0, 10.3786270159},
-      {"3C196", 20.0, 0.853708631823},
+      {"3C196", 20.0, 0.853708631823}, {"3C123", 2.0, 35.8415070329},  {"3C123", 20.0, 3.73204541165},
+      {"3C295", 2.0, 16.3591315603},  {"3C295", 20.0, 1.09928230977},
   };
   for (const auto& r : casa) EXPECT_NEAR(stokesIAt(r.source, r.ghz), r.jy, 1e-6 * r.jy) << r.source << " at " << r.ghz << " GHz";
 }
@@ -44,6 +45,8 @@ TEST(FluxStandard, ThreeC286MatchesItsMeasuredFluxDensitiesAboveTwoGigahertz) {
 }
 
 TEST(FluxStandard, CalibratorsAreKnownByTheirCasaNames) {
+  EXPECT_EQ(perleyButler2017("J1411+5212")->source(), "3C295");
+  EXPECT_EQ(perleyButler2017("0433+295")->source(), "3C123");
   for (const char* name : {"3C286", "3c 286", "1331+305", "J1331+3030", "1328+307"}) {
     const auto model = perleyButler2017(name);
     ASSERT_TRUE(model.has_value()) << name;
