@@ -5,6 +5,7 @@
 #include <casacore/ms/MeasurementSets/MeasurementSet.h>
 #include <casacore/tables/Tables/ScalarColumn.h>
 #include <casacore/tables/Tables/TableInfo.h>
+#include <casacore/tables/Tables/TableUtil.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -78,7 +79,7 @@ SubMsSummary summariseMs(const std::string& path) {
 bool isMultiMs(const std::string& path) {
   if (!fs::is_directory(fs::path(path) / "SUBMSS")) return false;
   try {
-    return casacore::Table::tableInfo(path).subType() == "CONCATENATED";
+    return casacore::TableUtil::tableInfo(path).subType() == "CONCATENATED";
   } catch (const casacore::AipsError&) {
     return false;
   }
@@ -111,7 +112,7 @@ std::size_t tableRows(const std::string& path) {
 }
 
 std::string multiMsAxis(const std::string& path) {
-  const std::string readme = casacore::Table::tableInfo(path).readme();
+  const std::string readme = casacore::TableUtil::tableInfo(path).readme();
   const auto at = readme.find("AxisType = ");
   if (at == std::string::npos) return "";
   const std::string axis = readme.substr(at + 11);
