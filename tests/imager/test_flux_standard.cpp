@@ -45,8 +45,8 @@ TEST(FluxStandard, ThreeC286MatchesItsMeasuredFluxDensitiesAboveTwoGigahertz) {
 }
 
 TEST(FluxStandard, CalibratorsAreKnownByTheirCasaNames) {
-  EXPECT_EQ(perleyButler2017("J1411+5212")->source(), "3C295");
-  EXPECT_EQ(perleyButler2017("0433+295")->source(), "3C123");
+  EXPECT_EQ(perleyButler2017("J1411+5212").value_or(FluxModel()).source(), "3C295");
+  EXPECT_EQ(perleyButler2017("0433+295").value_or(FluxModel()).source(), "3C123");
   for (const char* name : {"3C286", "3c 286", "1331+305", "J1331+3030", "1328+307"}) {
     const auto model = perleyButler2017(name);
     ASSERT_TRUE(model.has_value()) << name;
